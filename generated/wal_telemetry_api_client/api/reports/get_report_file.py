@@ -1,0 +1,197 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    report_id: str,
+    file_name: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v0/wal/telemetry/reports/{report_id}/{file_name}".format(
+            report_id=quote(str(report_id), safe=""),
+            file_name=quote(str(file_name), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | str | None:
+    if response.status_code == 200:
+        response_200 = cast(str, response.content)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ErrorBody.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    report_id: str,
+    file_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | str]:
+    """Get a file of a report
+
+     One file of a generated report (HTML page, JSON data or a PNG chart).
+
+    Args:
+        report_id (str):
+        file_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | str]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        file_name=file_name,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    report_id: str,
+    file_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | str | None:
+    """Get a file of a report
+
+     One file of a generated report (HTML page, JSON data or a PNG chart).
+
+    Args:
+        report_id (str):
+        file_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | str
+    """
+
+    return sync_detailed(
+        report_id=report_id,
+        file_name=file_name,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    report_id: str,
+    file_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorBody | str]:
+    """Get a file of a report
+
+     One file of a generated report (HTML page, JSON data or a PNG chart).
+
+    Args:
+        report_id (str):
+        file_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | str]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        file_name=file_name,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    report_id: str,
+    file_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorBody | str | None:
+    """Get a file of a report
+
+     One file of a generated report (HTML page, JSON data or a PNG chart).
+
+    Args:
+        report_id (str):
+        file_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | str
+    """
+
+    return (
+        await asyncio_detailed(
+            report_id=report_id,
+            file_name=file_name,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,1 @@
+"""Reference server for the WAL telemetry API."""

@@ -1,0 +1,1 @@
+"""Pytest plugin: a reference server on a free loopback port for a test session."""
