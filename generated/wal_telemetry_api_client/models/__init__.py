@@ -2,6 +2,7 @@
 
 from .backend_health import BackendHealth
 from .backend_health_map import BackendHealthMap
+from .backend_state import BackendState
 from .config_response import ConfigResponse
 from .config_update import ConfigUpdate
 from .error_body import ErrorBody
@@ -27,6 +28,7 @@ from .value_summary import ValueSummary
 __all__ = (
     "BackendHealth",
     "BackendHealthMap",
+    "BackendState",
     "ConfigResponse",
     "ConfigUpdate",
     "ErrorBody",

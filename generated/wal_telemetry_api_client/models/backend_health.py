@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.backend_state import BackendState
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackendHealth")
@@ -17,17 +18,24 @@ class BackendHealth:
 
     Attributes:
         value (float):
-        status (str | Unset):
+        status (BackendState | str | Unset): A backend state as sent by a server; values newer than this spec are kept
+            as strings.
     """
 
     value: float
-    status: str | Unset = UNSET
+    status: BackendState | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
 
-        status = self.status
+        status: str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        elif isinstance(self.status, BackendState):
+            status = self.status.value
+        else:
+            status = self.status
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,7 +54,20 @@ class BackendHealth:
         d = dict(src_dict)
         value = d.pop("value")
 
-        status = d.pop("status", UNSET)
+        def _parse_status(data: object) -> BackendState | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_open_backend_state_type_0 = BackendState(data)
+
+                return componentsschemas_open_backend_state_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BackendState | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
 
         backend_health = cls(
             value=value,
