@@ -1,4 +1,4 @@
-"""Bodies of both server dialects, and ones from a newer server, validate and parse with the generated models."""
+"""Both server dialects, and bodies from newer servers, validate and parse with generated models."""
 
 import json
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Generation is deterministic, isolated from outside ruff settings, and the drift check notices spec edits."""
+"""Generation is deterministic, isolated from outside ruff settings, and drift is detected."""
 
 import filecmp
 import os
