@@ -1,0 +1,113 @@
+"""Client-side PNG charts of metrics trees, and stdlib checks of PNG bytes.
+
+matplotlib (extra `[viz]`) is imported when a chart is drawn, never at import. Charts are drawn
+on a private Agg canvas, so a caller's pyplot state and backend are left untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from wal_telemetry_sdk._tree import iter_leaves
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["DPI", "EMPTY_MESSAGE", "is_png", "png_size", "render_chart"]
+
+DPI = 100
+EMPTY_MESSAGE = "No data for this selection"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_Y_LABELS = {
+    "operation_latency": "latency (ms)",
+    "operation_count": "operations",
+    "success_rate": "success rate (0-1)",
+    "error_rate": "error rate (0-1)",
+    "backend_health": "health (1 online, 0.5 degraded, 0 offline)",
+    "throughput": "operations per minute",
+    "queue_size": "operations in queue",
+    "retry_count": "retries",
+}
+
+
+def render_chart(
+    tree: Mapping[str, Any],
+    *,
+    metric_type: str,
+    width: float = 12,
+    height: float = 8,
+    title: str | None = None,
+) -> bytes:
+    """A PNG of `width`x`height` inches at 100 dpi: one line per series, bars for numbers.
+
+    Series leaves (`[timestamp, value]` lists) are drawn as lines over UTC time; number leaves
+    (aggregated trees) as bars. Latency, sent in seconds, is drawn in milliseconds.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError(
+            "client-side charts need matplotlib: pip install 'wal-telemetry-sdk[viz]'"
+        ) from exc
+    kind = str(getattr(metric_type, "value", metric_type))
+    scale = 1000.0 if kind == "operation_latency" else 1.0
+    series = {
+        ":".join(labels): leaf
+        for labels, leaf in iter_leaves(tree)
+        if isinstance(leaf, list) and leaf
+    }
+    numbers = {
+        ":".join(labels): float(leaf) * scale
+        for labels, leaf in iter_leaves(tree)
+        if isinstance(leaf, int | float)
+    }
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.set_title(title or kind.replace("_", " ").capitalize())
+    if series:
+        _draw_lines(axes, series, scale)
+        figure.autofmt_xdate()
+    elif numbers:
+        axes.bar(list(numbers), list(numbers.values()))
+        axes.tick_params(axis="x", labelrotation=30)
+    else:
+        axes.text(0.5, 0.5, EMPTY_MESSAGE, ha="center", va="center", transform=axes.transAxes)
+        axes.set_axis_off()
+    if series or numbers:
+        axes.set_ylabel(_Y_LABELS.get(kind, kind))
+        axes.grid(alpha=0.3)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _draw_lines(axes: Axes, series: dict[str, list[Any]], scale: float) -> None:
+    import numpy
+
+    for name, points in series.items():
+        times = (numpy.array([p[0] for p in points], dtype=float) * 1e3).astype("datetime64[ms]")
+        values = [math.nan if p[1] is None else p[1] * scale for p in points]
+        marker = "o" if len(points) <= 50 else None
+        axes.plot(times, values, label=name, linewidth=1, marker=marker, markersize=3)
+    axes.set_xlabel("time (UTC)")
+    if len(series) <= 12:
+        axes.legend(loc="best", fontsize="small")
+
+
+def is_png(data: bytes) -> bool:
+    """Whether `data` starts with the PNG signature."""
+    return data[:8] == _PNG_SIGNATURE
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """The `(width, height)` in pixels from a PNG's IHDR chunk."""
+    if not is_png(data) or data[12:16] != b"IHDR" or len(data) < 24:
+        raise ValueError("not a PNG: no signature and IHDR chunk")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
