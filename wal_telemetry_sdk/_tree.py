@@ -1,4 +1,4 @@
-"""Walking the `metrics` trees servers send: nested label maps whose leaves are series or numbers."""
+"""Walking the `metrics` trees servers send: nested label maps with series or numbers as leaves."""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
