@@ -55,23 +55,13 @@ def render_chart(
             "client-side charts need matplotlib: pip install 'wal-telemetry-sdk[viz]'"
         ) from exc
     kind = str(getattr(metric_type, "value", metric_type))
-    scale = 1000.0 if kind == "operation_latency" else 1.0
-    series = {
-        ":".join(labels): leaf
-        for labels, leaf in iter_leaves(tree)
-        if isinstance(leaf, list) and leaf
-    }
-    numbers = {
-        ":".join(labels): float(leaf) * scale
-        for labels, leaf in iter_leaves(tree)
-        if isinstance(leaf, int | float)
-    }
+    series, numbers = _chart_data(tree, kind)
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(title or kind.replace("_", " ").capitalize())
     if series:
-        _draw_lines(axes, series, scale)
+        _draw_lines(axes, series)
         figure.autofmt_xdate()
     elif numbers:
         axes.bar(list(numbers), list(numbers.values()))
@@ -87,13 +77,32 @@ def render_chart(
     return buffer.getvalue()
 
 
-def _draw_lines(axes: Axes, series: dict[str, list[Any]], scale: float) -> None:
+def _chart_data(
+    tree: Mapping[str, Any], kind: str
+) -> tuple[dict[str, tuple[list[float], list[float]]], dict[str, float]]:
+    """What to draw, by series name: (times, values) of series leaves, and number leaves.
+
+    Latency leaves are in seconds and come out in milliseconds; empty series are left out.
+    """
+    scale = 1000.0 if kind == "operation_latency" else 1.0
+    series: dict[str, tuple[list[float], list[float]]] = {}
+    numbers: dict[str, float] = {}
+    for labels, leaf in iter_leaves(tree):
+        name = ":".join(labels)
+        if isinstance(leaf, list) and leaf:
+            values = [math.nan if p[1] is None else p[1] * scale for p in leaf]
+            series[name] = [p[0] for p in leaf], values
+        elif isinstance(leaf, int | float):
+            numbers[name] = leaf * scale
+    return series, numbers
+
+
+def _draw_lines(axes: Axes, series: dict[str, tuple[list[float], list[float]]]) -> None:
     import numpy
 
-    for name, points in series.items():
-        times = (numpy.array([p[0] for p in points], dtype=float) * 1e3).astype("datetime64[ms]")
-        values = [math.nan if p[1] is None else p[1] * scale for p in points]
-        marker = "o" if len(points) <= 50 else None
+    for name, (seconds, values) in series.items():
+        times = (numpy.array(seconds, dtype=float) * 1e3).astype("datetime64[ms]")
+        marker = "o" if len(values) <= 50 else None
         axes.plot(times, values, label=name, linewidth=1, marker=marker, markersize=3)
     axes.set_xlabel("time (UTC)")
     if len(series) <= 12:
