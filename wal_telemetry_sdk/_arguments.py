@@ -1,0 +1,162 @@
+"""Arguments to request parameters, validated before anything is sent; shared by both clients."""
+
+import math
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+from wal_telemetry_api_client.models.config_update import ConfigUpdate
+from wal_telemetry_api_client.models.report_request import ReportRequest
+from wal_telemetry_api_client.types import UNSET
+
+from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType, coerce_enum
+
+Timestamp = float | int | datetime
+TimeRange = tuple[Timestamp, Timestamp]
+
+API_PREFIX = "/api/v0/wal/telemetry"
+DAY = 24 * 60 * 60
+CHART_INCHES = range(1, 41)
+CONFIG_LIMITS = {"retention_days": range(1, 3651), "sampling_interval": range(1, 86401)}
+
+
+def timestamp(value: object, name: str) -> float:
+    """Unix seconds from a number or a `datetime` (naive ones are local time)."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a Unix timestamp (a number) or a datetime, got {value!r}")
+    return float(value)
+
+
+def time_range(value: object, name: str = "time_range") -> tuple[float, float] | None:
+    """`(start, end)` in Unix seconds, or None; end before start is refused."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or len(value) != 2:
+        raise ValueError(f"{name} must be a (start_time, end_time) pair, got {value!r}")
+    return ordered(timestamp(value[0], "start_time"), timestamp(value[1], "end_time"))
+
+
+def ordered(start: float, end: float) -> tuple[float, float]:
+    """`(start, end)` unchanged, or `ValueError` when the range ends before it starts."""
+    if end < start:
+        raise ValueError(f"end_time ({end}) is before start_time ({start})")
+    return start, end
+
+
+def optional_text(value: object, name: str) -> str | None:
+    """A filter such as `operation_type`: None or a non-empty string."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def filters(
+    operation_type: object, backend: object, status: object, window: tuple[float, float] | None
+) -> dict[str, Any]:
+    """The filter parameters shared by metrics and visualization requests (None left out)."""
+    params: dict[str, Any] = {
+        "operation_type": optional_text(operation_type, "operation_type"),
+        "backend": optional_text(backend, "backend"),
+        "status": optional_text(status, "status"),
+    }
+    if window is not None:
+        params["start_time"], params["end_time"] = window
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def metrics_query(
+    metric_type: TelemetryMetricType | str | None,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+    window: tuple[float, float] | None,
+    aggregation: TelemetryAggregation | str | None,
+) -> dict[str, Any]:
+    """Keyword arguments for the generated `get_metrics` call."""
+    params = filters(operation_type, backend, status, window)
+    if metric_type is not None:
+        params["metric_type"] = coerce_enum(metric_type, TelemetryMetricType, "metric_type")
+    if aggregation is not None:
+        params["aggregation"] = coerce_enum(aggregation, TelemetryAggregation, "aggregation")
+    return params
+
+
+def visualization_query(
+    metric_type: TelemetryMetricType | str,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+    window: tuple[float, float] | None,
+    width: int,
+    height: int,
+) -> dict[str, Any]:
+    """Keyword arguments for the generated `get_visualization` call."""
+    return {
+        "metric_type": coerce_enum(metric_type, TelemetryMetricType, "metric_type"),
+        **filters(operation_type, backend, status, window),
+        "width": _whole_in(width, CHART_INCHES, "width"),
+        "height": _whole_in(height, CHART_INCHES, "height"),
+    }
+
+
+def report_request(start_time: Timestamp | None, end_time: Timestamp | None) -> ReportRequest:
+    """The report's time range; as in the seed, it ends now and spans 24 hours by default."""
+    end = time.time() if end_time is None else timestamp(end_time, "end_time")
+    start = end - DAY if start_time is None else timestamp(start_time, "start_time")
+    start, end = ordered(start, end)
+    return ReportRequest(start_time=start, end_time=end)
+
+
+def config_update(**settings: Any) -> ConfigUpdate:
+    """The settings to change (None means keep), type- and range-checked as the spec says."""
+    checked: dict[str, Any] = {}
+    for name, value in settings.items():
+        if value is None:
+            continue
+        if name == "metrics_path":
+            checked[name] = _text_up_to(value, 1024, name)
+        elif name in CONFIG_LIMITS:
+            checked[name] = _whole_in(value, CONFIG_LIMITS[name], name)
+        elif isinstance(value, bool):
+            checked[name] = value
+        else:
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+    return ConfigUpdate(**{name: checked.get(name, UNSET) for name in settings})
+
+
+def _whole_in(value: object, allowed: range, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise ValueError(
+            f"{name} must be a whole number from {allowed.start} to {allowed.stop - 1}, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _text_up_to(value: object, limit: int, name: str) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= limit:
+        raise ValueError(f"{name} must be a string of 1 to {limit} characters, got {value!r}")
+    return value
+
+
+def absolute_url(base_url: str, url: str) -> str:
+    """`url` resolved against the server's base URL (servers send report URLs as paths)."""
+    return str(httpx.URL(base_url + "/").join(url))
+
+
+def report_file_url(base_url: str, report_id: str, file_name: str) -> str:
+    """Where a report file is served; both parts must already be checked path segments."""
+    return f"{base_url}{API_PREFIX}/reports/{report_id}/{file_name}"
+
+
+def visualization_url(base_url: str, query: dict[str, Any]) -> str:
+    """The chart's URL with its query, as a browser would fetch it."""
+    params = {key: str(value) for key, value in query.items() if key != "metric_type"}
+    url = httpx.URL(f"{base_url}{API_PREFIX}/visualization/{query['metric_type']}", params=params)
+    return str(url)

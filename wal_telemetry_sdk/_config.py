@@ -1,0 +1,96 @@
+"""Client settings: each from its argument, else its environment variable, else a default."""
+
+import math
+import os
+
+import attrs
+
+DEFAULT_BASE_URL = "http://localhost:8000"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 2
+
+ENV_BASE_URL = "WAL_TELEMETRY_API_URL"
+ENV_API_KEY = "WAL_TELEMETRY_API_KEY"
+ENV_TIMEOUT = "WAL_TELEMETRY_TIMEOUT"
+ENV_VERIFY_SSL = "WAL_TELEMETRY_VERIFY_SSL"
+
+BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+@attrs.frozen
+class Settings:
+    """Resolved, validated settings of one client; the API key stays out of `repr()`."""
+
+    base_url: str
+    api_key: str | None = attrs.field(repr=False)
+    timeout: float
+    verify_ssl: bool
+    max_retries: int
+
+
+def resolve_settings(
+    base_url: str | None = None,
+    api_key: str | None = None,
+    timeout: float | None = None,
+    verify_ssl: bool | None = None,
+    max_retries: int | None = None,
+) -> Settings:
+    """Apply argument > environment variable > default to every setting, and validate them."""
+    url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+    key = api_key if api_key is not None else os.environ.get(ENV_API_KEY) or None
+    if timeout is None:
+        timeout = _env_number(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+    if verify_ssl is None:
+        verify_ssl = _env_boolean(ENV_VERIFY_SSL, default=True)
+    retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+    return Settings(
+        base_url=url.rstrip("/"),
+        api_key=key,
+        timeout=_positive_seconds(timeout, "timeout"),
+        verify_ssl=bool(verify_ssl),
+        max_retries=_retry_count(retries),
+    )
+
+
+def with_policy(settings: Settings, timeout: float | None, max_retries: int | None) -> Settings:
+    """`settings` with another timeout and retry count (None keeps the current one)."""
+    return attrs.evolve(
+        settings,
+        timeout=settings.timeout if timeout is None else _positive_seconds(timeout, "timeout"),
+        max_retries=settings.max_retries if max_retries is None else _retry_count(max_retries),
+    )
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {text!r}") from None
+
+
+def _env_boolean(name: str, *, default: bool) -> bool:
+    text = os.environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text not in BOOLEAN_WORDS:
+        raise ValueError(f"{name} must be one of 0, 1, true, false, yes, no; got {text!r}")
+    return BOOLEAN_WORDS[text]
+
+
+def _positive_seconds(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number of seconds, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number of seconds above 0, got {value!r}")
+    return float(value)
+
+
+def _retry_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be a whole number of at least 0, got {value!r}")
+    return value

@@ -1,0 +1,325 @@
+"""Generated models to typed results, for both server dialects.
+
+The reference server sends the seed's summaries (`operation_latency` in ms, `success_rate.value`,
+`report_id`); the upstream ipfs_kit_py server sends only per-`operation:backend` maps (latency in
+seconds) and a `report_url`. Derivations, when a summary is missing:
+- `operation_latency`: average = count-weighted mean of the per-key means; minimum/maximum over
+  keys; median and percentile_95 copied when there is one key (not derivable across keys);
+  percentile_99 unknown. Seconds become milliseconds.
+- `success_rate`/`error_rate`: mean of the per-key rates weighted by the per-key latency counts
+  (every finished operation has one latency sample), else a plain mean; `throughput` is a sum.
+- `operation_count`: the sum of the per-key latency counts, per key in `by_key`.
+- `report_id`: the path segment before the file name in `report_url` (or `report_path`'s last).
+A value that cannot be derived is None, never a guess.
+"""
+
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from wal_telemetry_api_client import models as api
+from wal_telemetry_api_client.types import Response, Unset
+
+from wal_telemetry_sdk._responses import failure_from_envelope
+from wal_telemetry_sdk._tree import iter_leaves
+from wal_telemetry_sdk.errors import APIResponseValidationError
+from wal_telemetry_sdk.models import (
+    BackendHealth,
+    ConfigResult,
+    LatencyStats,
+    LatencySummary,
+    MetricSeries,
+    MetricsResult,
+    RealtimeMetrics,
+    ReportResult,
+    TelemetryConfig,
+    ValueSummary,
+)
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+# The last successful response in this thread or task, so a body that fails to parse can be
+# reported together with the response that carried it.
+last_response: ContextVar[httpx.Response | None] = ContextVar("last_response", default=None)
+
+PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+MILLISECONDS = 1000.0
+
+
+def invalid_body(error: Exception) -> APIResponseValidationError:
+    """The exception for a successful response whose body does not match the API."""
+    response = last_response.get()
+    status = response.status_code if response is not None else None
+    reason = f"{type(error).__name__}: {error}"
+    return APIResponseValidationError(
+        f"The server's response does not match the API ({reason})",
+        status_code=status,
+        detail=reason,
+        response=response,
+    )
+
+
+def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
+    """A generated 2xx response as a typed result; a failure envelope or bad body raises."""
+    parsed = detailed.parsed
+    if getattr(parsed, "success", True) is False:
+        raise failure_from_envelope(_optional(getattr(parsed, "error", None)), last_response.get())
+    try:
+        if parsed is None:
+            raise ValueError(f"unexpected status {int(detailed.status_code)}")
+        return convert(parsed)
+    except PARSE_ERRORS as error:
+        raise invalid_body(error) from error
+
+
+def realtime_from_api(body: api.RealtimeMetrics) -> RealtimeMetrics:
+    """Real-time metrics from either dialect, summaries derived where the server left them out."""
+    latency = {
+        key: _latency_stats(stats) for key, stats in _entries(body.latency, "latency").items()
+    }
+    counts = {key: stats.count for key, stats in latency.items()}
+    return RealtimeMetrics(
+        success=_bool(body.success, "success"),
+        operation=_string(body.operation, "operation"),
+        timestamp=_number(body.timestamp, "timestamp"),
+        window_seconds=_number(body.window_seconds, "window_seconds"),
+        operation_latency=_latency_summary(body.operation_latency, latency),
+        success_rate=_rate(body.success_rate, "success_rate", counts, additive=False),
+        error_rate=_rate(body.error_rate, "error_rate", counts, additive=False),
+        throughput=_rate(body.throughput, "throughput", counts, additive=True),
+        operation_count=_operation_count(body.operation_count, counts),
+        queue_size=_rate(body.queue_size, "queue_size", counts, additive=True),
+        retry_count=_rate(body.retry_count, "retry_count", counts, additive=True),
+        backend_health={
+            name: BackendHealth(
+                status=_string(health.status, f"backend_health.{name}.status"),
+                value=_number(health.value, f"backend_health.{name}.value"),
+            )
+            for name, health in _entries(body.backend_health, "backend_health").items()
+        },
+        latency=latency,
+        status_distribution=_numbers(body.status_distribution, "status_distribution"),
+        extra=body.additional_properties,
+    )
+
+
+def metrics_from_api(body: api.MetricsResponse) -> MetricsResult:
+    """Stored metrics: the raw tree, and its leaves as typed series."""
+    tree = body.metrics.to_dict()
+    return MetricsResult(
+        success=_bool(body.success, "success"),
+        operation=_string(body.operation, "operation"),
+        timestamp=_number(body.timestamp, "timestamp"),
+        metric_type=_optional(body.metric_type),
+        aggregation=_optional(body.aggregation),
+        metrics=tree,
+        series=series_from_tree(tree),
+        extra=body.additional_properties,
+    )
+
+
+def series_from_tree(tree: Mapping[str, Any]) -> list[MetricSeries]:
+    """Every leaf of a metrics tree as a series: points for a list, one value for a number."""
+    series = []
+    for labels, leaf in iter_leaves(tree):
+        where = "metrics." + ".".join(labels)
+        if isinstance(leaf, list):
+            points = [(_point_part(p, 0, where), _point_part(p, 1, where)) for p in leaf]
+            series.append(MetricSeries(labels=labels, points=points))
+        else:
+            series.append(MetricSeries(labels=labels, value=_number(leaf, where)))
+    return series
+
+
+def report_from_api(body: api.ReportResponse) -> ReportResult:
+    """A started report, with its id taken from `report_url` when the server leaves it out."""
+    report_url = _string(body.report_url, "report_url")
+    report_path = _string(body.report_path, "report_path")
+    report_id = _string(body.report_id, "report_id") or report_id_from(report_url, report_path)
+    return ReportResult(
+        success=_bool(body.success, "success"),
+        operation=_string(body.operation, "operation"),
+        timestamp=_number(body.timestamp, "timestamp"),
+        report_id=report_id,
+        report_path=report_path,
+        report_url=report_url,
+        status=_optional(body.status),
+        extra=body.additional_properties,
+    )
+
+
+def report_id_from(report_url: str | None, report_path: str | None) -> str | None:
+    """The report id: the segment before the file name in the URL, else the folder's name."""
+    if report_url:
+        folder = PurePosixPath(urlsplit(report_url).path).parent.name
+        if folder:
+            return folder
+    if report_path:
+        return PurePosixPath(report_path.replace("\\", "/").rstrip("/")).name or None
+    return None
+
+
+def config_from_api(body: api.ConfigResponse) -> ConfigResult:
+    """The telemetry settings; upstream leaves `enabled` out, which stays None."""
+    config = body.config
+    return ConfigResult(
+        success=_bool(body.success, "success"),
+        operation=_string(body.operation, "operation"),
+        timestamp=_number(body.timestamp, "timestamp"),
+        config=TelemetryConfig(
+            enabled=_optional_bool(config.enabled, "config.enabled"),
+            metrics_path=_string(config.metrics_path, "config.metrics_path"),
+            retention_days=_integer(config.retention_days, "config.retention_days"),
+            sampling_interval=_integer(config.sampling_interval, "config.sampling_interval"),
+            enable_detailed_timing=_optional_bool(
+                config.enable_detailed_timing, "config.enable_detailed_timing"
+            ),
+            operation_hooks=_optional_bool(config.operation_hooks, "config.operation_hooks"),
+            extra=config.additional_properties,
+        ),
+        warning=_string(body.warning, "warning"),
+        extra=body.additional_properties,
+    )
+
+
+def _latency_stats(stats: api.LatencyStats) -> LatencyStats:
+    return LatencyStats(
+        mean=_number(stats.mean, "latency.mean"),
+        median=_number(stats.median, "latency.median"),
+        min=_number(stats.min_, "latency.min"),
+        max=_number(stats.max_, "latency.max"),
+        percentile_95=_number(stats.percentile_95, "latency.percentile_95"),
+        count=_number(stats.count, "latency.count") or 0.0,
+    )
+
+
+def _latency_summary(
+    summary: api.LatencySummary | Unset, per_key: Mapping[str, LatencyStats]
+) -> LatencySummary:
+    if not isinstance(summary, Unset):
+        return LatencySummary(
+            average=_number(summary.average, "operation_latency.average"),
+            median=_number(summary.median, "operation_latency.median"),
+            minimum=_number(summary.minimum, "operation_latency.minimum"),
+            maximum=_number(summary.maximum, "operation_latency.maximum"),
+            percentile_95=_number(summary.percentile_95, "operation_latency.percentile_95"),
+            percentile_99=_number(summary.percentile_99, "operation_latency.percentile_99"),
+            count=_integer(summary.count, "operation_latency.count") or 0,
+        )
+    measured = [stats for stats in per_key.values() if stats.count > 0 and stats.mean is not None]
+    total = sum(stats.count for stats in measured)
+    if not total:
+        return LatencySummary()
+    only = measured[0] if len(measured) == 1 else None
+    return LatencySummary(
+        average=sum(s.count * (s.mean or 0.0) for s in measured) / total * MILLISECONDS,
+        median=_milliseconds(only.median if only else None),
+        minimum=_milliseconds(min((s.min for s in measured if s.min is not None), default=None)),
+        maximum=_milliseconds(max((s.max for s in measured if s.max is not None), default=None)),
+        percentile_95=_milliseconds(only.percentile_95 if only else None),
+        count=round(total),
+    )
+
+
+def _rate(
+    field: api.ValueSummary | api.RateByKey | Unset,
+    name: str,
+    counts: Mapping[str, float],
+    *,
+    additive: bool,
+) -> ValueSummary:
+    if isinstance(field, api.ValueSummary):
+        return ValueSummary(_number(field.value, f"{name}.value"), _numbers(field.by_key, name))
+    by_key = _numbers(field, name)
+    if not by_key:
+        return ValueSummary(None, by_key)
+    if additive:
+        return ValueSummary(sum(by_key.values()), by_key)
+    weights = [counts.get(key, 0.0) for key in by_key]
+    if all(weight > 0 for weight in weights):
+        weighted = sum(rate * weight for rate, weight in zip(by_key.values(), weights, strict=True))
+        return ValueSummary(weighted / sum(weights), by_key)
+    return ValueSummary(sum(by_key.values()) / len(by_key), by_key)
+
+
+def _operation_count(field: api.ValueSummary | Unset, counts: Mapping[str, float]) -> ValueSummary:
+    if not isinstance(field, Unset) or not counts:
+        return _rate(field, "operation_count", counts, additive=True)
+    return ValueSummary(sum(counts.values()), dict(counts))
+
+
+def _entries(field: Any, name: str) -> dict[str, Any]:
+    if field is None or isinstance(field, Unset):
+        return {}
+    entries = getattr(field, "additional_properties", field)
+    if not isinstance(entries, dict):
+        raise TypeError(f"{name} is not an object")
+    return entries
+
+
+def _numbers(field: Any, name: str) -> dict[str, float]:
+    return {
+        str(key): _number(value, f"{name}.{key}") or 0.0
+        for key, value in _entries(field, name).items()
+    }
+
+
+def _optional(value: T | Unset | None) -> T | None:
+    return None if isinstance(value, Unset) else value
+
+
+def _number(value: object, name: str) -> float | None:
+    if value is None or isinstance(value, Unset):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} is not a number: {value!r}")
+    return float(value)
+
+
+def _integer(value: object, name: str) -> int | None:
+    number = _number(value, name)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise TypeError(f"{name} is not a whole number: {value!r}")
+    return int(number)
+
+
+def _string(value: object, name: str) -> str | None:
+    if value is None or isinstance(value, Unset):
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is not a string: {value!r}")
+    return value
+
+
+def _optional_bool(value: object, name: str) -> bool | None:
+    if value is None or isinstance(value, Unset):
+        return None
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} is not true or false: {value!r}")
+    return value
+
+
+def _bool(value: object, name: str) -> bool:
+    result = _optional_bool(value, name)
+    if result is None:
+        raise KeyError(name)
+    return result
+
+
+def _milliseconds(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * MILLISECONDS
+
+
+def _point_part(point: object, index: int, where: str) -> float:
+    if not isinstance(point, list | tuple) or len(point) != 2:
+        raise TypeError(f"{where} has a point that is not [timestamp, value]: {point!r}")
+    number = _number(point[index], where)
+    if number is None:
+        raise TypeError(f"{where} has a point with a null part: {point!r}")
+    return number

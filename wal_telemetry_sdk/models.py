@@ -1,0 +1,245 @@
+"""Typed results: attribute access, `to_dict()`, and the seed's `result['field']` reads.
+
+Both server dialects end in these classes. Where the upstream server leaves a field out, it is
+derived from what it does send (see `realtime_from_api`), or left as None when it cannot be.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
+
+__all__ = [
+    "BackendHealth",
+    "ConfigResult",
+    "FileResult",
+    "LatencyStats",
+    "LatencySummary",
+    "MetricSeries",
+    "MetricsBucket",
+    "MetricsOverTime",
+    "MetricsResult",
+    "RealtimeMetrics",
+    "ReportResult",
+    "TelemetryConfig",
+    "ValueSummary",
+]
+
+
+_FIELD_NAMES: dict[type, dict[str, None]] = {}
+
+
+def _field_names(cls: type) -> dict[str, None]:
+    """The public field names of an attrs class, in order (a dict for fast membership tests)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        fields = attrs.fields(cls)
+        names = _FIELD_NAMES[cls] = {f.name: None for f in fields if f.name != "extra"}
+    return names
+
+
+class Subscriptable:
+    """Read access by key, as in the seed's examples: `metrics['operation_latency']['average']`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        if key in _field_names(type(self)):
+            return getattr(self, key)
+        extra: dict[str, Any] = getattr(self, "extra", {})
+        return extra[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in _field_names(type(self)) or key in getattr(self, "extra", {})
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of `key`, or `default` when the result has no such field."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (dicts, lists, numbers, strings); unknown server fields are merged back in."""
+        return _plain(self)  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if attrs.has(type(value)):
+        data = {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        extra = getattr(value, "extra", {})
+        return {**extra, **data}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+@attrs.frozen
+class LatencySummary(Subscriptable):
+    """Overall latency of recent operations, in milliseconds; None where the server cannot say."""
+
+    average: float | None = None
+    median: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    percentile_95: float | None = None
+    percentile_99: float | None = None
+    count: int = 0
+
+
+@attrs.frozen
+class ValueSummary(Subscriptable):
+    """One overall value (None when unknown) and the per-`operation:backend` values behind it."""
+
+    value: float | None = None
+    by_key: dict[str, float] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class LatencyStats(Subscriptable):
+    """Latency of one `operation:backend` pair, in seconds, as servers send it."""
+
+    mean: float | None = None
+    median: float | None = None
+    min: float | None = None
+    max: float | None = None
+    percentile_95: float | None = None
+    count: float = 0.0
+
+
+@attrs.frozen
+class BackendHealth(Subscriptable):
+    """The health of one backend: value 1.0 online, 0.5 degraded, 0.0 offline."""
+
+    status: str | None
+    value: float | None
+
+
+@attrs.frozen
+class RealtimeMetrics(Subscriptable):
+    """The latest real-time metrics, the same shape whichever server dialect sent them."""
+
+    success: bool
+    operation: str | None
+    timestamp: float | None
+    window_seconds: float | None
+    operation_latency: LatencySummary
+    success_rate: ValueSummary
+    error_rate: ValueSummary
+    throughput: ValueSummary
+    operation_count: ValueSummary
+    queue_size: ValueSummary
+    retry_count: ValueSummary
+    backend_health: dict[str, BackendHealth]
+    latency: dict[str, LatencyStats]
+    status_distribution: dict[str, float]
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class MetricSeries(Subscriptable):
+    """One leaf of a metrics tree: its labels, and its `(timestamp, value)` points or one value."""
+
+    labels: tuple[str, ...]
+    points: list[tuple[float, float]] = attrs.field(factory=list)
+    value: float | None = None
+
+    @property
+    def is_aggregated(self) -> bool:
+        """Whether the server reduced this series to one number."""
+        return not self.points and self.value is not None
+
+
+@attrs.frozen
+class MetricsResult(Subscriptable):
+    """Stored metrics: the raw label tree and the same data as a flat list of series."""
+
+    success: bool
+    operation: str | None
+    timestamp: float | None
+    metric_type: TelemetryMetricType | str | None
+    aggregation: TelemetryAggregation | str | None
+    metrics: dict[str, Any]
+    series: list[MetricSeries]
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class ReportResult(Subscriptable):
+    """A report the server started writing; `report_id` is derived when the server leaves it out."""
+
+    success: bool
+    operation: str | None
+    timestamp: float | None
+    report_id: str | None
+    report_path: str | None
+    report_url: str | None
+    status: ReportState | str | None
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class TelemetryConfig(Subscriptable):
+    """The telemetry settings; a setting the server does not report is None."""
+
+    enabled: bool | None = None
+    metrics_path: str | None = None
+    retention_days: int | None = None
+    sampling_interval: int | None = None
+    enable_detailed_timing: bool | None = None
+    operation_hooks: bool | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class ConfigResult(Subscriptable):
+    """The settings as the server reports them, with a warning about changes needing a restart."""
+
+    success: bool
+    operation: str | None
+    timestamp: float | None
+    config: TelemetryConfig
+    warning: str | None
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class FileResult(Subscriptable):
+    """A file from the server (a report file or a chart), and where it was saved, if anywhere."""
+
+    url: str
+    content: bytes | None = attrs.field(default=None, repr=False)
+    content_type: str | None = None
+    saved_path: str | None = None
+    opened_in_browser: bool = False
+
+    @property
+    def saved(self) -> bool:
+        """Whether the file was written to `saved_path`."""
+        return self.saved_path is not None
+
+
+@attrs.frozen
+class MetricsBucket(Subscriptable):
+    """The metrics of one time bucket: its bounds, its midpoint, its tree and series."""
+
+    start_time: float
+    end_time: float
+    timestamp: float
+    metrics: dict[str, Any]
+    series: list[MetricSeries]
+
+
+@attrs.frozen
+class MetricsOverTime(Subscriptable):
+    """A metric over consecutive time buckets, oldest first (the seed's `time_series`)."""
+
+    metric_type: TelemetryMetricType
+    start_time: float
+    end_time: float
+    interval: str
+    time_series: list[MetricsBucket]
