@@ -40,8 +40,8 @@ class Series:
     """One labelled series: equally long `timestamps` (Unix seconds) and `values` columns."""
 
     labels: Labels
-    timestamps: array[float] = attrs.field(eq=False)
-    values: array[float] = attrs.field(eq=False)
+    timestamps: array[float]
+    values: array[float]
 
     @property
     def name(self) -> str:
