@@ -61,7 +61,8 @@ class Monitor(Generic[T]):
     A failing `fetch` is reported to `on_error(exc, iteration)` (logged when there is none) and
     the next tick goes ahead; with `raise_errors` it ends the run instead. Exceptions from
     `callback` and `alerts` always end the run: `run()` raises them, and `join()` re-raises them
-    for a background run. KeyboardInterrupt ends `run()` quietly. A Monitor runs once.
+    for a background run. KeyboardInterrupt ends `run()` quietly. A Monitor runs once; as a
+    context manager it runs in the background and is stopped and joined on exit.
     """
 
     def __init__(
@@ -83,7 +84,7 @@ class Monitor(Generic[T]):
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self.iterations = 0
+        self.iterations = 0  # ticks so far, failed fetches included
 
     def run(self) -> None:
         """Monitor in this thread until `duration` is over, `stop()` or KeyboardInterrupt."""

@@ -97,6 +97,8 @@ def test_lookup_by_tuple_single_key_or_joined_name_and_plain_data():
     assert ts["op:be"] is ts["op", "be"]
     with pytest.raises(KeyError):
         ts["missing"]
+    assert ts == TimeSeries.from_metrics_tree({"overall": [[T0, 1.0]], "op": {"be": [[T0, 2.0]]}})
+    assert ts != TimeSeries.from_metrics_tree({"overall": [[T0, 1.5]], "op": {"be": [[T0, 2.0]]}})
     assert ts.to_dict() == {
         "metric_type": None,
         "series": [
