@@ -14,16 +14,14 @@ A value that cannot be derived is None, never a guess.
 """
 
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 from wal_telemetry_api_client import models as api
 from wal_telemetry_api_client.types import Response, Unset
 
-from wal_telemetry_sdk._responses import failure_from_envelope
+from wal_telemetry_sdk._responses import failure_from_envelope, last_response
 from wal_telemetry_sdk._tree import iter_leaves
 from wal_telemetry_sdk.errors import APIResponseValidationError
 from wal_telemetry_sdk.models import (
@@ -41,10 +39,6 @@ from wal_telemetry_sdk.models import (
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-# The last successful response in this thread or task, so a body that fails to parse can be
-# reported together with the response that carried it.
-last_response: ContextVar[httpx.Response | None] = ContextVar("last_response", default=None)
 
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 MILLISECONDS = 1000.0

@@ -1,6 +1,7 @@
 """Status and body to exception, in one place: used by the transport and by every result parser."""
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -8,6 +9,10 @@ import httpx
 from wal_telemetry_sdk.errors import APIError, status_error_class
 
 MAX_DETAIL_CHARS = 300
+
+# The last successful response in this thread or task, set by the transport, so a body that
+# fails to parse can be reported together with the response that carried it.
+last_response: ContextVar[httpx.Response | None] = ContextVar("last_response", default=None)
 
 
 def error_from_response(response: httpx.Response) -> APIError:

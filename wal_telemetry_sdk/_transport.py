@@ -18,7 +18,7 @@ import anyio
 import httpx
 
 from wal_telemetry_sdk._config import Settings
-from wal_telemetry_sdk._responses import error_from_response
+from wal_telemetry_sdk._responses import error_from_response, last_response
 from wal_telemetry_sdk._version import __version__
 from wal_telemetry_sdk.errors import APIConnectionError, APITimeoutError
 
@@ -191,6 +191,7 @@ class RetryTransport(httpx.BaseTransport):
                 continue
             log_response(request, response, started)
             if response.is_success:
+                last_response.set(response)
                 return response
             try:
                 response.read()
@@ -233,6 +234,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 continue
             log_response(request, response, started)
             if response.is_success:
+                last_response.set(response)
                 return response
             try:
                 await response.aread()
