@@ -1,0 +1,63 @@
+"""`wal-telemetry-server`: run the reference server of the WAL telemetry API."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from wal_telemetry_server.security import API_KEY_ENV
+
+DEFAULT_DB = "wal-telemetry.sqlite3"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, with the API key falling back to the environment."""
+    parser = argparse.ArgumentParser(
+        prog="wal-telemetry-server",
+        description="Reference server of the WAL telemetry API (/api/v0/wal/telemetry).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on; 0 picks a free one"
+    )
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help=f"SQLite database file, or :memory: (default {DEFAULT_DB})"
+    )
+    parser.add_argument(
+        "--reports-dir", type=Path, default=None, help="folder for generated reports"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="seed 24 h of history and keep simulating operations"
+    )
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the demo workload")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get(API_KEY_ENV) or None,
+        help=f"require this key as 'Authorization: Bearer <key>' (default: ${API_KEY_ENV})",
+    )
+    parser.add_argument(
+        "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and serve until interrupted."""
+    args = parse_args(argv)
+    from wal_telemetry_server.server import serve
+    from wal_telemetry_server.service import ServerOptions
+
+    options = ServerOptions(
+        db_path=args.db,
+        reports_dir=args.reports_dir,
+        api_key=args.api_key,
+        demo=args.demo,
+        seed=args.seed,
+    )
+    return serve(options, args.host, args.port, args.log_level)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

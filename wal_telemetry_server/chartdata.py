@@ -1,0 +1,88 @@
+"""What a chart of a metric type shows: its lines (bucketed from the store), titles and units."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+
+from wal_telemetry_server.charts import ChartSpec
+from wal_telemetry_server.model import Selection
+from wal_telemetry_server.queries import Buckets, chart_series, data_extent
+
+MAX_CHART_BUCKETS = 300
+
+TITLES: dict[str, tuple[str, str, tuple[float, float] | None]] = {
+    "operation_count": ("Operation count", "Operations per sampling interval", None),
+    "operation_latency": ("Operation latency", "Latency (seconds)", None),
+    "success_rate": ("Success rate", "Share of operations that succeeded", (-0.05, 1.05)),
+    "error_rate": ("Error rate", "Share of operations that failed", (-0.05, 1.05)),
+    "backend_health": ("Backend health", "1 online, 0.5 degraded, 0 offline", (-0.05, 1.05)),
+    "throughput": ("Throughput", "Operations per second", None),
+    "queue_size": ("Queue size", "Queued operations", None),
+    "retry_count": ("Retries", "Retries per sampling interval", None),
+}
+
+
+def _describe(sel: Selection) -> str:
+    parts = [
+        f"{name}={value}"
+        for name, value in (
+            ("operation", sel.operation_type),
+            ("backend", sel.backend),
+            ("status", sel.status),
+        )
+        if value is not None
+    ]
+    return ", ".join(parts)
+
+
+def _buckets(
+    conn: sqlite3.Connection, metric_type: str, sel: Selection, interval: int
+) -> Buckets | None:
+    """Up to `MAX_CHART_BUCKETS` buckets over the selection's range (its data where unbounded)."""
+    if sel.start_time is None or sel.end_time is None:
+        extent = data_extent(conn, metric_type, sel)
+        if extent is None:
+            return None
+        start = sel.start_time if sel.start_time is not None else extent[0]
+        end = sel.end_time if sel.end_time is not None else math.nextafter(extent[1], math.inf)
+    else:
+        start, end = sel.start_time, sel.end_time
+    span = end - start
+    if not span > 0 or not math.isfinite(span):
+        return None
+    step = max(float(interval), span / MAX_CHART_BUCKETS)
+    return Buckets(start, step, max(1, min(MAX_CHART_BUCKETS + 1, math.ceil(span / step))), end)
+
+
+def charts_for(
+    conn: sqlite3.Connection, metric_types: Sequence[str], sel: Selection, interval: int
+) -> dict[str, ChartSpec]:
+    """The charts of several metric types; types over the same buckets are read together."""
+    groups: dict[Buckets | None, list[str]] = defaultdict(list)
+    for metric_type in metric_types:
+        groups[_buckets(conn, metric_type, sel, interval)].append(metric_type)
+    lines: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
+    for buckets, types in groups.items():
+        if buckets is not None:
+            lines.update(chart_series(conn, types, sel, interval, buckets))
+    specs = {}
+    for metric_type in metric_types:
+        title, ylabel, ylim = TITLES[metric_type]
+        specs[metric_type] = ChartSpec(
+            title=title,
+            ylabel=ylabel,
+            ylim=ylim,
+            subtitle=_describe(sel),
+            lines=lines.get(metric_type, {}),
+        )
+    return specs
+
+
+def chart_for(
+    conn: sqlite3.Connection, metric_type: str, sel: Selection, interval: int
+) -> ChartSpec:
+    """The chart of one metric type over the selection (its whole data when a bound is missing)."""
+    return charts_for(conn, [metric_type], sel, interval)[metric_type]

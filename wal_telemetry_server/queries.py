@@ -1,0 +1,556 @@
+"""Metrics trees, time buckets and chart series computed from the store with indexed SQL.
+
+Series per metric type:
+- `operation_latency`: `{op: {backend: [[ts, seconds], ...]}}`, one point per operation;
+- `operation_count`, `success_rate`, `error_rate`, `retry_count`: `{op: {backend: series}}`,
+  one point per sampling interval that has operations (count, share of successes, share of
+  failures, retries), stamped with the interval's start;
+- `throughput`: `{"overall": series}`, operations finished per second in each interval;
+- `backend_health`: `{backend: series}` of gauge samples (1.0, 0.5, 0.0);
+- `queue_size`: `{"pending": series, "processing": series}`, summed over backends.
+Gauges (`backend_health`, `queue_size`) honour `backend` and the time range only.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wal_telemetry_server.aggregate import percentile, reduce_series
+from wal_telemetry_server.model import (
+    GAUGE_HEALTH,
+    GAUGE_PENDING,
+    GAUGE_PROCESSING,
+    METRIC_TYPES,
+    SUCCESS,
+    Labels,
+    Selection,
+    Series,
+    Tree,
+    health_state,
+)
+
+INTERVAL_TYPES = ("operation_count", "success_rate", "error_rate", "retry_count", "throughput")
+FIXED_LEAVES: dict[str, tuple[Labels, ...]] = {
+    "throughput": (("overall",),),
+    "queue_size": (("pending",), ("processing",)),
+}
+SQL_LATENCY_AGGREGATES = {
+    "sum": "SUM(latency)",
+    "average": "AVG(latency)",
+    "minimum": "MIN(latency)",
+    "maximum": "MAX(latency)",
+    "count": "COUNT(*)",
+    "rate": "COUNT(*)",
+}
+PERCENTILES = {"percentile_95": 95.0, "percentile_99": 99.0}
+
+Collected = dict[int, dict[Labels, Series]]
+"""Series per bucket index, then per leaf labels."""
+
+
+class TooManyPoints(Exception):
+    """A response would carry more points than the limit allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class Buckets:
+    """`count` consecutive buckets of `step` seconds from `origin`; the last one ends at `end`."""
+
+    origin: float
+    step: float
+    count: int
+    end: float
+
+    def bounds(self, index: int) -> tuple[float, float]:
+        """Start and end of one bucket."""
+        start = self.origin + index * self.step
+        return start, min(start + self.step, self.end)
+
+
+class PointBudget:
+    """Counts the points of one response and stops at the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, count: int) -> None:
+        """Account for `count` more points."""
+        self.used += count
+        if self.used > self.limit:
+            raise TooManyPoints(self.limit)
+
+
+# -- SQL fragments -------------------------------------------------------------------------
+
+
+def _operation_filter(sel: Selection) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    args: list[object] = []
+    for column, value in (
+        ("operation_type", sel.operation_type),
+        ("backend", sel.backend),
+        ("status", sel.status),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            args.append(value)
+    _time_clauses(sel, clauses, args)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _gauge_filter(sel: Selection, names: Sequence[str]) -> tuple[str, list[object]]:
+    clauses = [f"name IN ({', '.join('?' for _ in names)})"]
+    args: list[object] = list(names)
+    if sel.backend is not None:
+        clauses.append("backend = ?")
+        args.append(sel.backend)
+    _time_clauses(sel, clauses, args)
+    return " WHERE " + " AND ".join(clauses), args
+
+
+def _time_clauses(sel: Selection, clauses: list[str], args: list[object]) -> None:
+    if sel.start_time is not None:
+        clauses.append("ts >= ?")
+        args.append(sel.start_time)
+    if sel.end_time is not None:
+        clauses.append("ts < ?")
+        args.append(sel.end_time)
+
+
+def _bucket_expr(buckets: Buckets | None) -> tuple[str, list[object]]:
+    if buckets is None:
+        return "0", []
+    return "CAST((ts - ?) / ? AS INTEGER)", [buckets.origin, buckets.step]
+
+
+def _bucket_index(raw: int, buckets: Buckets | None) -> int:
+    return 0 if buckets is None else min(max(int(raw), 0), buckets.count - 1)
+
+
+# -- collecting series ---------------------------------------------------------------------
+
+
+def count_operations(conn: sqlite3.Connection, sel: Selection) -> int:
+    """How many operation samples match the selection (an index-only count)."""
+    where, args = _operation_filter(sel)
+    return int(conn.execute(f"SELECT COUNT(*) FROM operations{where}", args).fetchone()[0])
+
+
+def _collect_latency(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
+) -> None:
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _operation_filter(sel)
+    cur = conn.execute(
+        f"SELECT {bexpr}, operation_type, backend, ts, latency FROM operations{where} ORDER BY ts",
+        [*bargs, *args],
+    )
+    for b, op, backend, ts, latency in cur:
+        out[_bucket_index(b, buckets)].setdefault((op, backend), []).append([ts, latency])
+
+
+def _collect_intervals(
+    conn: sqlite3.Connection,
+    metric_types: Iterable[str],
+    sel: Selection,
+    interval: int,
+    buckets: Buckets | None,
+) -> dict[str, Collected]:
+    """Per-interval counts, rates, retries and throughput from one grouped query."""
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _operation_filter(sel)
+    cur = conn.execute(
+        f"SELECT {bexpr} AS b, operation_type, backend, CAST(ts / ? AS INTEGER) AS k,"
+        f" COUNT(*), SUM(status = ?), SUM(retries) FROM operations{where}"
+        " GROUP BY b, operation_type, backend, k ORDER BY b, k",
+        [*bargs, interval, SUCCESS, *args],
+    )
+    wanted = set(metric_types)
+    result: dict[str, Collected] = {t: defaultdict(dict) for t in wanted}
+    overall: dict[tuple[int, int], int] = {}
+    for raw_b, op, backend, k, n, successes, retries in cur:
+        b = _bucket_index(raw_b, buckets)
+        ts = float(k * interval)
+        labels = (op, backend)
+        values = {
+            "operation_count": float(n),
+            "success_rate": successes / n,
+            "error_rate": (n - successes) / n,
+            "retry_count": float(retries),
+        }
+        for metric_type, value in values.items():
+            if metric_type in wanted:
+                result[metric_type][b].setdefault(labels, []).append([ts, value])
+        overall[(b, k)] = overall.get((b, k), 0) + n
+    if "throughput" in wanted:
+        for (b, k), n in sorted(overall.items()):
+            result["throughput"][b].setdefault(("overall",), []).append(
+                [float(k * interval), n / interval]
+            )
+    return result
+
+
+def _collect_health(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
+) -> None:
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _gauge_filter(sel, (GAUGE_HEALTH,))
+    cur = conn.execute(
+        f"SELECT {bexpr}, backend, ts, value FROM gauges{where} ORDER BY ts", [*bargs, *args]
+    )
+    for b, backend, ts, value in cur:
+        out[_bucket_index(b, buckets)].setdefault((backend,), []).append([ts, value])
+
+
+def _collect_queue(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
+) -> None:
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _gauge_filter(sel, (GAUGE_PENDING, GAUGE_PROCESSING))
+    cur = conn.execute(
+        f"SELECT {bexpr} AS b, name, ts, SUM(value) FROM gauges{where}"
+        " GROUP BY b, name, ts ORDER BY ts",
+        [*bargs, *args],
+    )
+    keys = {GAUGE_PENDING: "pending", GAUGE_PROCESSING: "processing"}
+    for b, name, ts, value in cur:
+        out[_bucket_index(b, buckets)].setdefault((keys[name],), []).append([ts, value])
+
+
+def collect(
+    conn: sqlite3.Connection,
+    metric_types: Sequence[str],
+    sel: Selection,
+    interval: int,
+    buckets: Buckets | None = None,
+) -> dict[str, Collected]:
+    """Raw series of each metric type, per bucket (bucket 0 when `buckets` is None)."""
+    result: dict[str, Collected] = {}
+    interval_types = [t for t in metric_types if t in INTERVAL_TYPES]
+    if interval_types:
+        result.update(_collect_intervals(conn, interval_types, sel, interval, buckets))
+    for metric_type in metric_types:
+        if metric_type in INTERVAL_TYPES:
+            continue
+        out: Collected = defaultdict(dict)
+        if metric_type == "operation_latency":
+            _collect_latency(conn, sel, buckets, out)
+        elif metric_type == "backend_health":
+            _collect_health(conn, sel, buckets, out)
+        elif metric_type == "queue_size":
+            _collect_queue(conn, sel, buckets, out)
+        else:
+            raise ValueError(f"unknown metric type {metric_type!r}")
+        result[metric_type] = out
+    return result
+
+
+def _latency_by_sql(
+    conn: sqlite3.Connection, sel: Selection, aggregation: str, buckets: Buckets | None
+) -> dict[int, dict[Labels, float]]:
+    """Aggregated latency per bucket and `(op, backend)` computed inside SQLite."""
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _operation_filter(sel)
+    cur = conn.execute(
+        f"SELECT {bexpr} AS b, operation_type, backend,"
+        f" {SQL_LATENCY_AGGREGATES[aggregation]}, COUNT(*), MIN(ts), MAX(ts)"
+        f" FROM operations{where} GROUP BY b, operation_type, backend",
+        [*bargs, *args],
+    )
+    out: dict[int, dict[Labels, float]] = defaultdict(dict)
+    for b, op, backend, value, n, first, last in cur:
+        if aggregation == "rate":
+            span = last - first
+            value = n / span if n >= 2 and span > 0 else 0
+        out[_bucket_index(b, buckets)][(op, backend)] = value
+    return out
+
+
+def _latency_percentile(
+    conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
+) -> dict[int, dict[Labels, float]]:
+    """A latency percentile per bucket and `(op, backend)`, reading only the latency column."""
+    bexpr, bargs = _bucket_expr(buckets)
+    where, args = _operation_filter(sel)
+    cur = conn.execute(
+        f"SELECT {bexpr}, operation_type, backend, latency FROM operations{where}",
+        [*bargs, *args],
+    )
+    values: dict[tuple[int, str, str], list[float]] = defaultdict(list)
+    for b, op, backend, latency in cur:
+        values[(_bucket_index(b, buckets), op, backend)].append(latency)
+    out: dict[int, dict[Labels, float]] = defaultdict(dict)
+    for (b, op, backend), group in values.items():
+        group.sort()
+        out[b][(op, backend)] = percentile(group, pct)
+    return out
+
+
+# -- trees ---------------------------------------------------------------------------------
+
+
+def nest(leaves: dict[Labels, Any]) -> Tree:
+    """A nested tree from leaves keyed by their label paths (sorted for stable output)."""
+    tree: Tree = {}
+    for labels in sorted(leaves):
+        node = tree
+        for key in labels[:-1]:
+            node = node.setdefault(key, {})
+        node[labels[-1]] = leaves[labels]
+    return tree
+
+
+def _reduce_leaves(
+    metric_type: str, leaves: dict[Labels, Series], aggregation: str
+) -> dict[Labels, Any]:
+    reduced: dict[Labels, Any] = {
+        labels: reduce_series(series, aggregation) for labels, series in leaves.items()
+    }
+    for labels in FIXED_LEAVES.get(metric_type, ()):
+        reduced.setdefault(labels, 0)
+    return reduced
+
+
+def _aggregated(
+    conn: sqlite3.Connection,
+    metric_type: str,
+    sel: Selection,
+    aggregation: str,
+    interval: int,
+    buckets: Buckets | None,
+) -> dict[int, dict[Labels, Any]]:
+    """Aggregated leaves per bucket for one metric type."""
+    if metric_type == "operation_latency" and aggregation in SQL_LATENCY_AGGREGATES:
+        return _latency_by_sql(conn, sel, aggregation, buckets)
+    if metric_type == "operation_latency" and aggregation in PERCENTILES:
+        return _latency_percentile(conn, sel, PERCENTILES[aggregation], buckets)
+    collected = collect(conn, [metric_type], sel, interval, buckets)[metric_type]
+    return {b: _reduce_leaves(metric_type, leaves, aggregation) for b, leaves in collected.items()}
+
+
+def metrics_tree(
+    conn: sqlite3.Connection,
+    metric_type: str | None,
+    sel: Selection,
+    aggregation: str | None,
+    interval: int,
+    max_points: int,
+) -> Tree:
+    """The `metrics` tree of a metrics response: one type's tree, or `{type: tree}` for all."""
+    types = [metric_type] if metric_type else list(METRIC_TYPES)
+    budget = PointBudget(max_points)
+    trees: Tree = {}
+    if aggregation is not None:
+        for t in types:
+            leaves = _aggregated(conn, t, sel, aggregation, interval, None).get(0, {})
+            for labels in FIXED_LEAVES.get(t, ()):
+                leaves.setdefault(labels, 0)
+            budget.take(len(leaves))
+            trees[t] = nest(leaves)
+    else:
+        if "operation_latency" in types:
+            budget.take(count_operations(conn, sel))
+        collected = collect(conn, types, sel, interval)
+        for t in types:
+            series_leaves = dict(collected[t].get(0, {}))
+            for labels in FIXED_LEAVES.get(t, ()):
+                series_leaves.setdefault(labels, [])
+            if t != "operation_latency":
+                budget.take(sum(len(s) for s in series_leaves.values()))
+            trees[t] = nest(dict(series_leaves))
+    return trees[metric_type] if metric_type else trees
+
+
+def time_series(
+    conn: sqlite3.Connection,
+    metric_type: str,
+    sel: Selection,
+    aggregation: str,
+    interval: int,
+    buckets: Buckets,
+    max_points: int,
+) -> list[Tree]:
+    """One aggregated metrics tree per bucket, oldest first, from one grouped query."""
+    ranged = sel.with_range(buckets.origin, buckets.end)
+    per_bucket = _aggregated(conn, metric_type, ranged, aggregation, interval, buckets)
+    budget = PointBudget(max_points)
+    trees: list[Tree] = []
+    fixed = FIXED_LEAVES.get(metric_type, ())
+    for index in range(buckets.count):
+        leaves = dict(per_bucket.get(index, {}))
+        for labels in fixed:
+            leaves.setdefault(labels, 0)
+        budget.take(max(len(leaves), 1))
+        trees.append(nest(leaves))
+    return trees
+
+
+def chart_series(
+    conn: sqlite3.Connection,
+    metric_types: Sequence[str],
+    sel: Selection,
+    interval: int,
+    buckets: Buckets,
+) -> dict[str, dict[str, tuple[list[float], list[float]]]]:
+    """Per type and leaf, the average value in each bucket placed at the mean time of its points."""
+    ranged = sel.with_range(buckets.origin, buckets.end)
+    result: dict[str, dict[Labels, tuple[list[float], list[float]]]] = {}
+    others = [t for t in metric_types if t != "operation_latency"]
+    for metric_type, collected in collect(conn, others, ranged, interval, buckets).items():
+        lines: dict[Labels, tuple[list[float], list[float]]] = {}
+        for b in sorted(collected):
+            for labels, series in collected[b].items():
+                xs, ys = lines.setdefault(labels, ([], []))
+                xs.append(math.fsum(p[0] for p in series) / len(series))
+                ys.append(math.fsum(p[1] for p in series) / len(series))
+        result[metric_type] = lines
+    if "operation_latency" in metric_types:
+        bexpr, bargs = _bucket_expr(buckets)
+        where, args = _operation_filter(ranged)
+        cur = conn.execute(
+            f"SELECT {bexpr} AS b, operation_type, backend, AVG(ts), AVG(latency)"
+            f" FROM operations{where} GROUP BY b, operation_type, backend ORDER BY b",
+            [*bargs, *args],
+        )
+        latency: dict[Labels, tuple[list[float], list[float]]] = {}
+        for _b, op, backend, ts, value in cur:
+            xs, ys = latency.setdefault((op, backend), ([], []))
+            xs.append(ts)
+            ys.append(value)
+        result["operation_latency"] = latency
+    return {
+        t: {":".join(labels): lines[labels] for labels in sorted(lines)}
+        for t, lines in result.items()
+    }
+
+
+def summary(
+    conn: sqlite3.Connection, sel: Selection, interval: int, aggregations: Sequence[str]
+) -> dict[str, dict[str, Tree]]:
+    """Every metric type under several aggregations, reading each series once where possible."""
+    result: dict[str, dict[str, Tree]] = {t: {} for t in METRIC_TYPES}
+    others = [t for t in METRIC_TYPES if t != "operation_latency"]
+    for metric_type, collected in collect(conn, others, sel, interval).items():
+        leaves = collected.get(0, {})
+        for aggregation in aggregations:
+            result[metric_type][aggregation] = nest(
+                _reduce_leaves(metric_type, leaves, aggregation)
+            )
+    for aggregation in aggregations:
+        per_bucket = _aggregated(conn, "operation_latency", sel, aggregation, interval, None)
+        result["operation_latency"][aggregation] = nest(per_bucket.get(0, {}))
+    return result
+
+
+def data_extent(
+    conn: sqlite3.Connection, metric_type: str, sel: Selection
+) -> tuple[float, float] | None:
+    """First and last timestamp of the samples a chart of this selection would draw."""
+    if metric_type in ("backend_health", "queue_size"):
+        names = (GAUGE_HEALTH,) if metric_type == "backend_health" else (GAUGE_PENDING,)
+        where, args = _gauge_filter(sel, names)
+        row = conn.execute(f"SELECT MIN(ts), MAX(ts) FROM gauges{where}", args).fetchone()
+    else:
+        where, args = _operation_filter(sel)
+        row = conn.execute(f"SELECT MIN(ts), MAX(ts) FROM operations{where}", args).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return float(row[0]), float(row[1])
+
+
+# -- real time -----------------------------------------------------------------------------
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "mean": math.fsum(ordered) / len(ordered),
+        "median": statistics.median(ordered),
+        "min": ordered[0],
+        "max": ordered[-1],
+        "percentile_95": percentile(ordered, 95),
+        "count": len(ordered),
+    }
+
+
+def realtime(conn: sqlite3.Connection, now: float, window: float) -> dict[str, Any]:
+    """Summary and per-key statistics of the operations finished in the last `window` seconds."""
+    rows = conn.execute(
+        "SELECT operation_type, backend, status, latency, retries FROM operations"
+        " WHERE ts >= ? AND ts <= ?",
+        (now - window, now),
+    ).fetchall()
+    gauges = conn.execute("SELECT name, backend, value FROM gauge_latest").fetchall()
+
+    latencies: dict[str, list[float]] = defaultdict(list)
+    successes: dict[str, int] = defaultdict(int)
+    retries: dict[str, int] = defaultdict(int)
+    for op, backend, status, latency, retry in rows:
+        key = f"{op}:{backend}"
+        latencies[key].append(latency)
+        successes[key] += status == SUCCESS
+        retries[key] += retry
+    keys = sorted(latencies)
+    counts = {k: len(latencies[k]) for k in keys}
+    total = len(rows)
+    total_successes = sum(successes.values())
+    every = sorted(lat for k in keys for lat in latencies[k])
+
+    pending = sum(v for name, _b, v in gauges if name == GAUGE_PENDING)
+    processing = sum(v for name, _b, v in gauges if name == GAUGE_PROCESSING)
+    health = {b: v for name, b, v in gauges if name == GAUGE_HEALTH}
+
+    def ms(value: float) -> float:
+        return value * 1000.0
+
+    return {
+        "window_seconds": window,
+        "latency": {k: _stats(latencies[k]) for k in keys},
+        "operation_latency": {
+            "average": ms(math.fsum(every) / total) if total else 0.0,
+            "median": ms(statistics.median(every)) if total else 0.0,
+            "minimum": ms(every[0]) if total else 0.0,
+            "maximum": ms(every[-1]) if total else 0.0,
+            "percentile_95": ms(percentile(every, 95)),
+            "percentile_99": ms(percentile(every, 99)),
+            "count": total,
+        },
+        "success_rate": {
+            "value": total_successes / total if total else 0.0,
+            "by_key": {k: successes[k] / counts[k] for k in keys},
+        },
+        "error_rate": {
+            "value": (total - total_successes) / total if total else 0.0,
+            "by_key": {k: (counts[k] - successes[k]) / counts[k] for k in keys},
+        },
+        "throughput": {
+            "value": total / window,
+            "by_key": {k: counts[k] / window for k in keys},
+        },
+        "operation_count": {"value": total, "by_key": counts},
+        "retry_count": {"value": sum(retries.values()), "by_key": {k: retries[k] for k in keys}},
+        "queue_size": {
+            "value": pending + processing,
+            "by_key": {"pending": pending, "processing": processing},
+        },
+        "status_distribution": {
+            "pending": pending,
+            "processing": processing,
+            "completed": total_successes,
+            "failed": total - total_successes,
+        },
+        "backend_health": {
+            b: {"status": health_state(v), "value": v} for b, v in sorted(health.items())
+        },
+    }

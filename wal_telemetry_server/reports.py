@@ -1,0 +1,259 @@
+"""Performance reports: written in a background thread (charts in the renderer's processes).
+
+A report folder holds `report.html` (charts linked by relative names, so it shows from disk and
+over HTTP), `index.html`, `report.json` and one `<metric_type>.png` per metric type.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import secrets
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from wal_telemetry_server.chartdata import TITLES, charts_for
+from wal_telemetry_server.config import ConfigManager
+from wal_telemetry_server.errors import ApiError
+from wal_telemetry_server.model import METRIC_TYPES, Selection
+from wal_telemetry_server.queries import summary
+from wal_telemetry_server.renderer import ChartRenderer
+from wal_telemetry_server.security import check_file_name, check_report_id, contained
+from wal_telemetry_server.store import ReportRow, TelemetryStore
+
+SUMMARY_AGGREGATIONS = ("average", "minimum", "maximum", "percentile_95", "count")
+CHART_SIZE = (12, 6)
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".png": "image/png",
+}
+MAX_IN_FLIGHT = 8
+
+
+class ReportStopped(Exception):
+    """The server is shutting down while a report is being written."""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    if isinstance(tree, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, node in tree.items():
+            rows += _leaf_rows(node, (*prefix, str(key)))
+        return rows
+    return [(" / ".join(prefix), tree)]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return html.escape(str(value))
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ts))
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The report page: summary tables and the charts, linked by relative file names."""
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>WAL telemetry report {html.escape(data['report_id'])}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+        "margin-bottom:1em}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+        "td:first-child,th:first-child{text-align:left}img{max-width:100%}</style>",
+        "</head><body>",
+        "<h1>WAL telemetry report</h1>",
+        f"<p>From {_when(data['start_time'])} to {_when(data['end_time'])}; "
+        f"generated {_when(data['generated_at'])}.</p>",
+    ]
+    for metric_type in METRIC_TYPES:
+        title = TITLES[metric_type][0]
+        summary = data["summary"][metric_type]
+        parts.append(f'<h2 id="{metric_type}">{html.escape(title)}</h2>')
+        rows: dict[str, list[Any]] = {
+            label: [] for label, _ in _leaf_rows(summary[SUMMARY_AGGREGATIONS[0]])
+        }
+        for aggregation in SUMMARY_AGGREGATIONS:
+            for label, value in _leaf_rows(summary[aggregation]):
+                rows.setdefault(label, []).append(value)
+        if rows:
+            head = "".join(f"<th>{a}</th>" for a in SUMMARY_AGGREGATIONS)
+            parts.append(f"<table><tr><th>series</th>{head}</tr>")
+            for label, values in rows.items():
+                cells = "".join(f"<td>{_fmt(v)}</td>" for v in values)
+                parts.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
+            parts.append("</table>")
+        else:
+            parts.append("<p>No data in this time range.</p>")
+        chart = data["charts"].get(metric_type)
+        if chart:
+            parts.append(f'<img src="{html.escape(chart)}" alt="{html.escape(title)} chart">')
+    parts.append('<p><a href="report.json">report.json</a> · <a href="index.html">index</a></p>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render_index(report_id: str, files: list[str]) -> str:
+    """A page listing the report's files."""
+    links = "".join(f'<li><a href="{html.escape(f)}">{html.escape(f)}</a></li>' for f in files)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Report {html.escape(report_id)}</title></head><body>"
+        f"<h1>Report {html.escape(report_id)}</h1><ul>{links}</ul></body></html>"
+    )
+
+
+class ReportManager:
+    """Starts reports, writes them one at a time in a background thread, and serves their files."""
+
+    def __init__(
+        self,
+        store: TelemetryStore,
+        config: ConfigManager,
+        renderer: ChartRenderer,
+        reports_dir: Path,
+        max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.renderer = renderer
+        self.reports_dir = reports_dir
+        self.max_in_flight = max_in_flight
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-report")
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._stopping = threading.Event()
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        store.fail_unfinished_reports("the server stopped before the report was complete")
+
+    def start(self, start_time: float, end_time: float) -> ReportRow:
+        """Register a report and queue its writing; 503 when too many are already queued."""
+        with self._lock:
+            if self._in_flight >= self.max_in_flight:
+                raise ApiError(
+                    503,
+                    f"{self._in_flight} reports are being written; retry in a few seconds",
+                    {"Retry-After": "5"},
+                )
+            self._in_flight += 1
+        try:
+            now = time.time()
+            report_id = f"report_{int(now)}_{secrets.token_hex(8)}"
+            (self.reports_dir / report_id).mkdir()
+            row = ReportRow(report_id, "pending", now, None, start_time, end_time, None, [])
+            self.store.save_report(row)
+            future = self._executor.submit(self._write, row)
+        except BaseException:
+            self._release()
+            raise
+        future.add_done_callback(self._released)
+        return row
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _released(self, _future: Future[None]) -> None:
+        self._release()
+
+    def folder(self, report_id: str) -> Path:
+        """Where a report's files are written."""
+        return self.reports_dir / report_id
+
+    def status(self, report_id: str) -> ReportRow:
+        """A report's state; 400 for a malformed id, 404 when unknown."""
+        check_report_id(report_id)
+        row = self.store.load_report(report_id)
+        if row is None or contained(self.reports_dir, report_id) is None:
+            raise ApiError(404, "Report not found")
+        return row
+
+    def file(self, report_id: str, file_name: str) -> tuple[Path, str]:
+        """A report file's path and media type; 400 for malformed names, 404 when missing."""
+        check_report_id(report_id)
+        check_file_name(file_name)
+        media_type = MEDIA_TYPES.get(Path(file_name).suffix.lower())
+        path = contained(self.reports_dir, report_id, file_name)
+        if media_type is None or path is None or not path.is_file():
+            raise ApiError(404, "Report file not found")
+        return path, media_type
+
+    def _save(self, row: ReportRow, **changes: Any) -> ReportRow:
+        new = replace(row, **changes)
+        self.store.save_report(new)
+        return new
+
+    def _write(self, row: ReportRow) -> None:
+        row = self._save(row, status="running")
+        try:
+            files = self._build(row)
+        except ReportStopped:
+            self._save(
+                row, status="failed", error="the server stopped before the report was complete"
+            )
+        except Exception as exc:  # a failed report is reported through its status
+            self._save(
+                row, status="failed", error=f"{type(exc).__name__}: {exc}", completed_at=time.time()
+            )
+        else:
+            self._save(row, status="complete", files=files, completed_at=time.time())
+
+    def _check_stopping(self) -> None:
+        if self._stopping.is_set():
+            raise ReportStopped
+
+    def _build(self, row: ReportRow) -> list[str]:
+        folder = self.folder(row.report_id)
+        interval = self.config.current.sampling_interval
+        sel = Selection(start_time=row.start_time, end_time=row.end_time)
+        with self.store.reading() as conn:
+            data_summary = summary(conn, sel, interval, SUMMARY_AGGREGATIONS)
+            self._check_stopping()
+            specs = charts_for(conn, METRIC_TYPES, sel, interval)
+        self._check_stopping()
+        futures = {t: self.renderer.submit(spec, *CHART_SIZE) for t, spec in specs.items()}
+        charts: dict[str, str] = {}
+        try:
+            for metric_type, future in futures.items():
+                name = f"{metric_type}.png"
+                _write_atomic(folder / name, future.result())
+                charts[metric_type] = name
+                self._check_stopping()
+        finally:
+            for future in futures.values():
+                future.cancel()
+        files = ["report.html", "index.html", "report.json", *charts.values()]
+        data = {
+            "report_id": row.report_id,
+            "generated_at": time.time(),
+            "start_time": row.start_time,
+            "end_time": row.end_time,
+            "sampling_interval": interval,
+            "summary": data_summary,
+            "charts": charts,
+            "files": files,
+        }
+        _write_atomic(folder / "report.json", json.dumps(data, indent=1).encode())
+        self._save(row, status="running", files=["report.json", *charts.values()])
+        _write_atomic(folder / "report.html", render_html(data).encode())
+        _write_atomic(folder / "index.html", render_index(row.report_id, files).encode())
+        return files
+
+    def close(self) -> None:
+        """Stop writing: queued reports are dropped, a running one ends as failed."""
+        self._stopping.set()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self.store.fail_unfinished_reports("the server stopped before the report was complete")
