@@ -119,6 +119,19 @@ def sync_detailed(
      Returns stored metrics as a tree whose leaves are series (`[timestamp, value]` pairs) or,
     with `aggregation`, single numbers. A filter that matches nothing gives empty series.
 
+    On the reference server: `operation_latency` is `{operation: {backend: series}}` with one
+    point per operation, in seconds; `operation_count`, `success_rate` (0-1), `error_rate`
+    (0-1) and `retry_count` are `{operation: {backend: series}}` with one point per sampling
+    interval (`sampling_interval` seconds, stamped with the interval's start) that has
+    operations; `throughput` is `{"overall": series}` in operations finished per second per
+    interval; `backend_health` is `{backend: series}` (1.0 online, 0.5 degraded, 0.0 offline)
+    and `queue_size` is `{"pending": series, "processing": series}`, both gauges that honour
+    `backend` and the time range only. Without `metric_type` the tree is `{metric_type: tree}`.
+    The time range is `[start_time, end_time)`; either bound may be given alone. An
+    aggregation reduces each series to one number (0 for an empty series); `rate` is points
+    per second between the first and the last point. A response carries at most 250,000
+    points; beyond that the answer is 400 and the caller narrows the range or aggregates.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
         operation_type (str | Unset):
@@ -169,6 +182,19 @@ def sync(
      Returns stored metrics as a tree whose leaves are series (`[timestamp, value]` pairs) or,
     with `aggregation`, single numbers. A filter that matches nothing gives empty series.
 
+    On the reference server: `operation_latency` is `{operation: {backend: series}}` with one
+    point per operation, in seconds; `operation_count`, `success_rate` (0-1), `error_rate`
+    (0-1) and `retry_count` are `{operation: {backend: series}}` with one point per sampling
+    interval (`sampling_interval` seconds, stamped with the interval's start) that has
+    operations; `throughput` is `{"overall": series}` in operations finished per second per
+    interval; `backend_health` is `{backend: series}` (1.0 online, 0.5 degraded, 0.0 offline)
+    and `queue_size` is `{"pending": series, "processing": series}`, both gauges that honour
+    `backend` and the time range only. Without `metric_type` the tree is `{metric_type: tree}`.
+    The time range is `[start_time, end_time)`; either bound may be given alone. An
+    aggregation reduces each series to one number (0 for an empty series); `rate` is points
+    per second between the first and the last point. A response carries at most 250,000
+    points; beyond that the answer is 400 and the caller narrows the range or aggregates.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
         operation_type (str | Unset):
@@ -213,6 +239,19 @@ async def asyncio_detailed(
 
      Returns stored metrics as a tree whose leaves are series (`[timestamp, value]` pairs) or,
     with `aggregation`, single numbers. A filter that matches nothing gives empty series.
+
+    On the reference server: `operation_latency` is `{operation: {backend: series}}` with one
+    point per operation, in seconds; `operation_count`, `success_rate` (0-1), `error_rate`
+    (0-1) and `retry_count` are `{operation: {backend: series}}` with one point per sampling
+    interval (`sampling_interval` seconds, stamped with the interval's start) that has
+    operations; `throughput` is `{"overall": series}` in operations finished per second per
+    interval; `backend_health` is `{backend: series}` (1.0 online, 0.5 degraded, 0.0 offline)
+    and `queue_size` is `{"pending": series, "processing": series}`, both gauges that honour
+    `backend` and the time range only. Without `metric_type` the tree is `{metric_type: tree}`.
+    The time range is `[start_time, end_time)`; either bound may be given alone. An
+    aggregation reduces each series to one number (0 for an empty series); `rate` is points
+    per second between the first and the last point. A response carries at most 250,000
+    points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
@@ -261,6 +300,19 @@ async def asyncio(
 
      Returns stored metrics as a tree whose leaves are series (`[timestamp, value]` pairs) or,
     with `aggregation`, single numbers. A filter that matches nothing gives empty series.
+
+    On the reference server: `operation_latency` is `{operation: {backend: series}}` with one
+    point per operation, in seconds; `operation_count`, `success_rate` (0-1), `error_rate`
+    (0-1) and `retry_count` are `{operation: {backend: series}}` with one point per sampling
+    interval (`sampling_interval` seconds, stamped with the interval's start) that has
+    operations; `throughput` is `{"overall": series}` in operations finished per second per
+    interval; `backend_health` is `{backend: series}` (1.0 online, 0.5 degraded, 0.0 offline)
+    and `queue_size` is `{"pending": series, "processing": series}`, both gauges that honour
+    `backend` and the time range only. Without `metric_type` the tree is `{metric_type: tree}`.
+    The time range is `[start_time, end_time)`; either bound may be given alone. An
+    aggregation reduces each series to one number (0 for an empty series); `rate` is points
+    per second between the first and the last point. A response carries at most 250,000
+    points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.

@@ -65,6 +65,11 @@ def sync_detailed(
     `success_rate.value`, ...) and the per-key maps; the upstream server sends only the maps,
     keyed `"operation:backend"`.
 
+    On the reference server the summary covers the operations finished in the last
+    `window_seconds` (60): `operation_latency` in milliseconds, `latency` in seconds,
+    `throughput` in operations per second, and `queue_size` the latest queue gauges
+    (`value` = pending + processing, `by_key` = `{"pending", "processing"}`).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -92,6 +97,11 @@ def sync(
     `success_rate.value`, ...) and the per-key maps; the upstream server sends only the maps,
     keyed `"operation:backend"`.
 
+    On the reference server the summary covers the operations finished in the last
+    `window_seconds` (60): `operation_latency` in milliseconds, `latency` in seconds,
+    `throughput` in operations per second, and `queue_size` the latest queue gauges
+    (`value` = pending + processing, `by_key` = `{"pending", "processing"}`).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -114,6 +124,11 @@ async def asyncio_detailed(
      The latest metrics. The reference server sends the summary fields (`operation_latency`,
     `success_rate.value`, ...) and the per-key maps; the upstream server sends only the maps,
     keyed `"operation:backend"`.
+
+    On the reference server the summary covers the operations finished in the last
+    `window_seconds` (60): `operation_latency` in milliseconds, `latency` in seconds,
+    `throughput` in operations per second, and `queue_size` the latest queue gauges
+    (`value` = pending + processing, `by_key` = `{"pending", "processing"}`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +154,11 @@ async def asyncio(
      The latest metrics. The reference server sends the summary fields (`operation_latency`,
     `success_rate.value`, ...) and the per-key maps; the upstream server sends only the maps,
     keyed `"operation:backend"`.
+
+    On the reference server the summary covers the operations finished in the last
+    `window_seconds` (60): `operation_latency` in milliseconds, `latency` in seconds,
+    `throughput` in operations per second, and `queue_size` the latest queue gauges
+    (`value` = pending + processing, `by_key` = `{"pending", "processing"}`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -119,7 +119,9 @@ def sync_detailed(
 
      One aggregated metrics tree per time bucket of `step` seconds between `start_time` and
     `end_time`, computed in one request. Clients fall back to one `getMetrics` request per
-    bucket where this operation is missing.
+    bucket where this operation is missing. Each bucket's tree is what `getMetrics` gives for
+    the bucket's `[start_time, end_time)` with the same aggregation. At most 10,000 buckets
+    (400 beyond) and 250,000 leaves per response.
 
     Args:
         metric_type (TelemetryMetricType): A kind of telemetry metric.
@@ -173,7 +175,9 @@ def sync(
 
      One aggregated metrics tree per time bucket of `step` seconds between `start_time` and
     `end_time`, computed in one request. Clients fall back to one `getMetrics` request per
-    bucket where this operation is missing.
+    bucket where this operation is missing. Each bucket's tree is what `getMetrics` gives for
+    the bucket's `[start_time, end_time)` with the same aggregation. At most 10,000 buckets
+    (400 beyond) and 250,000 leaves per response.
 
     Args:
         metric_type (TelemetryMetricType): A kind of telemetry metric.
@@ -222,7 +226,9 @@ async def asyncio_detailed(
 
      One aggregated metrics tree per time bucket of `step` seconds between `start_time` and
     `end_time`, computed in one request. Clients fall back to one `getMetrics` request per
-    bucket where this operation is missing.
+    bucket where this operation is missing. Each bucket's tree is what `getMetrics` gives for
+    the bucket's `[start_time, end_time)` with the same aggregation. At most 10,000 buckets
+    (400 beyond) and 250,000 leaves per response.
 
     Args:
         metric_type (TelemetryMetricType): A kind of telemetry metric.
@@ -274,7 +280,9 @@ async def asyncio(
 
      One aggregated metrics tree per time bucket of `step` seconds between `start_time` and
     `end_time`, computed in one request. Clients fall back to one `getMetrics` request per
-    bucket where this operation is missing.
+    bucket where this operation is missing. Each bucket's tree is what `getMetrics` gives for
+    the bucket's `[start_time, end_time)` with the same aggregation. At most 10,000 buckets
+    (400 beyond) and 250,000 leaves per response.
 
     Args:
         metric_type (TelemetryMetricType): A kind of telemetry metric.
