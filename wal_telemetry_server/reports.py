@@ -140,11 +140,11 @@ class ReportManager:
         store.fail_unfinished_reports("the server stopped before the report was complete")
 
     def start(self, start_time: float, end_time: float) -> ReportRow:
-        """Register a report and queue its writing; 503 when too many are already queued."""
+        """Register a report and queue its writing; 429 when too many are already queued."""
         with self._lock:
             if self._in_flight >= self.max_in_flight:
                 raise ApiError(
-                    503,
+                    429,
                     f"{self._in_flight} reports are being written; retry in a few seconds",
                     {"Retry-After": "5"},
                 )

@@ -15,6 +15,7 @@ from wal_telemetry_server.model import API_PREFIX, MAX_BODY_BYTES
 
 API_KEY_ENV = "WAL_TELEMETRY_SERVER_API_KEY"
 REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
@@ -63,14 +64,14 @@ class ApiKeyMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies larger than `limit` bytes with a 400, before the app reads them."""
+    """Refuses POST/PUT/PATCH bodies larger than `limit` bytes with a 400 before the app reads them."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
         detail = f"Request body too large: the limit is {self.limit} bytes"
