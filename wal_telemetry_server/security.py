@@ -64,7 +64,7 @@ class ApiKeyMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses POST/PUT/PATCH bodies larger than `limit` bytes with a 400 before the app reads them."""
+    """Refuses POST/PUT/PATCH bodies over `limit` bytes with a 400 before the app reads them."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
