@@ -319,8 +319,25 @@ export function absoluteUrl(baseUrl: string, url: string): string {
   return new URL(url, `${baseUrl}/`).toString();
 }
 
-/** The `{"success": false}` check, then the body's conversion into a typed result. */
-function parsed<T>(text: unknown, response: Response, convert: (body: unknown) => T): T {
+/**
+ * The converter of each JSON operation's body: what `parsed()` applies after the envelope check.
+ * @internal Exported for the conformance tests, which map response bodies without a server.
+ */
+export const BODY_CONVERTERS = {
+  getMetrics: metricsFromBody,
+  getRealtimeMetrics: realtimeFromBody,
+  generateReport: reportFromBody,
+  getReportStatus: reportStatusFromBody,
+  getConfig: configFromBody,
+  updateConfig: configFromBody,
+  getTimeSeries: timeSeriesFromBody,
+} as const;
+
+/**
+ * The `{"success": false}` check, then the body's conversion into a typed result.
+ * @internal Exported for the conformance tests.
+ */
+export function parsed<T>(text: unknown, response: Response, convert: (body: unknown) => T): T {
   let body: unknown;
   try {
     body = JSON.parse(typeof text === "string" ? text : "");
@@ -349,7 +366,11 @@ function invalidBody(error: unknown, response: Response): APIResponseValidationE
   );
 }
 
-async function fileResult(
+/**
+ * A downloaded file, written atomically to `savePath` when one is given.
+ * @internal Exported for the conformance tests.
+ */
+export async function fileResult(
   data: ArrayBuffer | undefined,
   response: Response,
   url: string,
