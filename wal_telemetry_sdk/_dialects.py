@@ -15,11 +15,11 @@ A value that cannot be derived is None, never a guess.
 
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from wal_telemetry_api_client import models as api
-from wal_telemetry_api_client.types import Response, Unset
+from wal_telemetry_api_client.types import UNSET, Response, Unset
 
 from wal_telemetry_sdk._responses import failure_from_envelope, last_response
 from wal_telemetry_sdk._tree import iter_leaves
@@ -256,22 +256,22 @@ def _entries(field: Any, name: str) -> dict[str, Any]:
 
 
 def _numbers(field: Any, name: str) -> dict[str, float]:
-    return {
-        str(key): _number(value, f"{name}.{key}") or 0.0
-        for key, value in _entries(field, name).items()
-    }
+    return {key: _number(value, name, key) or 0.0 for key, value in _entries(field, name).items()}
 
 
 def _optional(value: T | Unset | None) -> T | None:
     return None if isinstance(value, Unset) else value
 
 
-def _number(value: object, name: str) -> float | None:
-    if value is None or isinstance(value, Unset):
+def _number(value: object, name: str, key: str | None = None) -> float | None:
+    """A JSON number as a float (None when absent); the field's name is only built for errors."""
+    kind = type(value)  # exact types: fast, and refuses booleans
+    if kind is float or kind is int:
+        return float(cast(float, value))
+    if value is None or value is UNSET:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} is not a number: {value!r}")
-    return float(value)
+    where = name if key is None else f"{name}.{key}"
+    raise TypeError(f"{where} is not a number: {value!r}")
 
 
 def _integer(value: object, name: str) -> int | None:

@@ -17,6 +17,7 @@ from typing import Any
 import anyio
 import httpx
 
+from wal_telemetry_sdk._async_pool import AsyncPoolTransport
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._responses import error_from_response, last_response
 from wal_telemetry_sdk._version import __version__
@@ -303,7 +304,10 @@ def async_retry_transport(
     elif http_client is not None:
         inner, owns = AsyncSendThrough(http_client), False
     else:
-        inner, owns = httpx.AsyncHTTPTransport(verify=settings.verify_ssl, limits=POOL_LIMITS), True
+        inner, owns = (
+            AsyncPoolTransport(verify=settings.verify_ssl, max_connections=MAX_CONNECTIONS),
+            True,
+        )
     return AsyncRetryTransport(
         inner, max_retries=settings.max_retries, timeout=settings.timeout, owns_inner=owns
     )
