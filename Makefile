@@ -6,8 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 PKG := generated/wal_telemetry_api_client
+TS := sdks/typescript
+TS_BIN := $(TS)/node_modules/.bin
+TS_GENERATED := $(TS)/src/generated/openapi.ts
 
 .PHONY: venv node generate check-generated lint lint-spec test test-fast demo bench clean
+.PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -21,18 +25,47 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-generate: venv
+# The TypeScript client's toolchain (openapi-typescript, openapi-fetch, typescript), pinned in
+# its own package-lock.json.
+ts-node: $(TS)/node_modules/.installed
+$(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
+	npm ci --prefix $(TS) --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: venv ts-node
 	rm -rf $(PKG)
 	$(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yaml \
 	  --meta none --output-path $(PKG) --fail-on-warning
 	touch $(PKG)/py.typed
+	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
 
 check-generated: generate
-	@changes=$$(git status --porcelain -- generated/); \
+	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED)); \
 	if [ -n "$$changes" ]; then \
-	  echo "generated/ differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
+	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
-	fi; echo "generated/ matches openapi.yaml"
+	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml"
+
+# Compile the TypeScript client, its tests and the parity driver (tsc --strict) into $(TS)/dist.
+ts-build: ts-node
+	$(TS_BIN)/tsc -p $(TS)/tsconfig.json
+
+test-ts: ts-build
+	node --test $(TS)/dist/test/*.test.js
+
+# Breaking and non-breaking changes of openapi.yaml since BASE (a git revision); SPEC=file
+# compares another file instead of the working tree's openapi.yaml. Fails on breaking changes
+# without a new major info.version.
+spec-diff: venv
+	@test -n "$(BASE)" || { echo "usage: make spec-diff BASE=<git revision> [SPEC=file]"; exit 2; }
+	$(BIN)/python scripts/spec_diff.py --base "$(BASE)" $(if $(SPEC),--spec "$(SPEC)")
+
+# The CI gate: openapi.yaml must stay compatible with the first version of its major number.
+spec-check: venv
+	$(BIN)/python scripts/spec_diff.py --auto-base
+
+coverage-table: venv
+	$(BIN)/python scripts/coverage_table.py --write-readme
 
 lint-spec: venv node
 	$(BIN)/python -m openapi_spec_validator openapi.yaml
@@ -43,8 +76,8 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: venv node lint lint-spec check-generated
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+test: venv node lint lint-spec check-generated spec-check test-ts
+	WAL_TELEMETRY_REQUIRE_TS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: venv
 	$(BIN)/wal-telemetry demo --output demo-output
@@ -54,3 +87,4 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache demo-output
+	rm -rf $(TS)/node_modules $(TS)/dist

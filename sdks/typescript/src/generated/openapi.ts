@@ -15,6 +15,19 @@ export interface paths {
          * Get telemetry metrics
          * @description Returns stored metrics as a tree whose leaves are series (`[timestamp, value]` pairs) or,
          *     with `aggregation`, single numbers. A filter that matches nothing gives empty series.
+         *
+         *     On the reference server: `operation_latency` is `{operation: {backend: series}}` with one
+         *     point per operation, in seconds; `operation_count`, `success_rate` (0-1), `error_rate`
+         *     (0-1) and `retry_count` are `{operation: {backend: series}}` with one point per sampling
+         *     interval (`sampling_interval` seconds, stamped with the interval's start) that has
+         *     operations; `throughput` is `{"overall": series}` in operations finished per second per
+         *     interval; `backend_health` is `{backend: series}` (1.0 online, 0.5 degraded, 0.0 offline)
+         *     and `queue_size` is `{"pending": series, "processing": series}`, both gauges that honour
+         *     `backend` and the time range only. Without `metric_type` the tree is `{metric_type: tree}`.
+         *     The time range is `[start_time, end_time)`; either bound may be given alone. An
+         *     aggregation reduces each series to one number (0 for an empty series); `rate` is points
+         *     per second between the first and the last point. A response carries at most 250,000
+         *     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -37,6 +50,11 @@ export interface paths {
          * @description The latest metrics. The reference server sends the summary fields (`operation_latency`,
          *     `success_rate.value`, ...) and the per-key maps; the upstream server sends only the maps,
          *     keyed `"operation:backend"`.
+         *
+         *     On the reference server the summary covers the operations finished in the last
+         *     `window_seconds` (60): `operation_latency` in milliseconds, `latency` in seconds,
+         *     `throughput` in operations per second, and `queue_size` the latest queue gauges
+         *     (`value` = pending + processing, `by_key` = `{"pending", "processing"}`).
          */
         get: operations["getRealtimeMetrics"];
         put?: never;
@@ -163,7 +181,9 @@ export interface paths {
          * Get a metric bucketed over time
          * @description One aggregated metrics tree per time bucket of `step` seconds between `start_time` and
          *     `end_time`, computed in one request. Clients fall back to one `getMetrics` request per
-         *     bucket where this operation is missing.
+         *     bucket where this operation is missing. Each bucket's tree is what `getMetrics` gives for
+         *     the bucket's `[start_time, end_time)` with the same aggregation. At most 10,000 buckets
+         *     (400 beyond) and 250,000 leaves per response.
          */
         get: operations["getTimeSeries"];
         put?: never;
@@ -446,6 +466,25 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description Too many reports are being written; retry after `Retry-After` seconds. */
+        TooManyReports: {
+            headers: {
+                /**
+                 * @description Seconds to wait before asking again.
+                 * @example 5
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "8 reports are being written; retry in a few seconds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description The server failed to handle the request. */
         ServerError: {
             headers: {
@@ -697,6 +736,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyReports"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -743,6 +783,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["ServerError"];
         };
     };
     getReportFile: {
