@@ -45,7 +45,11 @@ async function answer(command: Command): Promise<Record<string, unknown>> {
     const fields = error as { name?: string; statusCode?: number | null; message?: string };
     return {
       id: command.id,
-      error: { class: fields.name, status_code: fields.statusCode ?? null, message: fields.message },
+      error: {
+        class: fields.name,
+        status_code: fields.statusCode ?? null,
+        message: fields.message,
+      },
     };
   }
 }

@@ -41,7 +41,8 @@ export type FilterQuery = Pick<
   "operation_type" | "backend" | "status" | "start_time" | "end_time"
 >;
 /** The JSON body of `updateConfig`. */
-export type ConfigUpdateBody = operations["updateConfig"]["requestBody"]["content"]["application/json"];
+export type ConfigUpdateBody =
+  operations["updateConfig"]["requestBody"]["content"]["application/json"];
 /** The form body of `generateReport`. */
 export type ReportBody = NonNullable<
   operations["generateReport"]["requestBody"]
@@ -301,9 +302,8 @@ export function timeSeriesQuery(options: TimeSeriesOptions): TimeSeriesQuery {
 
 function wholeIn(value: unknown, allowed: { min: number; max: number }, name: string): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(
-      `${name} must be a whole number from ${allowed.min} to ${allowed.max}, got ${describe(value)}`,
-    );
+    const range = `${allowed.min} to ${allowed.max}`;
+    throw new TypeError(`${name} must be a whole number from ${range}, got ${describe(value)}`);
   }
   if (value < allowed.min || value > allowed.max) {
     throw new RangeError(
@@ -315,7 +315,9 @@ function wholeIn(value: unknown, allowed: { min: number; max: number }, name: st
 
 function textUpTo(value: unknown, limit: number, name: string): string {
   if (typeof value !== "string") {
-    throw new TypeError(`${name} must be a string of 1 to ${limit} characters, got ${describe(value)}`);
+    throw new TypeError(
+      `${name} must be a string of 1 to ${limit} characters, got ${describe(value)}`,
+    );
   }
   const length = Array.from(value).length;
   if (length < 1 || length > limit) {

@@ -35,12 +35,7 @@ import {
 } from "./models.js";
 import { metricsOverTime, type OverTimeOptions, plan } from "./overTime.js";
 import { failureFromEnvelope } from "./responses.js";
-import {
-  DEFAULT_RETRY_POLICY,
-  type FetchLike,
-  type RetryPolicy,
-  Transport,
-} from "./transport.js";
+import { DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy, Transport } from "./transport.js";
 import { VERSION } from "./version.js";
 
 /** Where the API lives under a server's base URL. */
@@ -228,7 +223,11 @@ export class WALTelemetryClient {
     const file_name = checkedFileName(fileName);
     const { data, response } = await this.#api.GET(
       `${API_PREFIX}/reports/{report_id}/{file_name}`,
-      { params: { path: { report_id, file_name } }, parseAs: "arrayBuffer", signal: options.signal ?? null },
+      {
+        params: { path: { report_id, file_name } },
+        parseAs: "arrayBuffer",
+        signal: options.signal ?? null,
+      },
     );
     const url = `${this.baseUrl}${API_PREFIX}/reports/${report_id}/${file_name}`;
     return fileResult(data as unknown as ArrayBuffer | undefined, response, url, options.savePath);
@@ -244,14 +243,11 @@ export class WALTelemetryClient {
   ): Promise<FileResult> {
     const request = args.visualizationQuery(metricType, options);
     const query = request.query;
-    const { data, response } = await this.#api.GET(
-      `${API_PREFIX}/visualization/{metric_type}`,
-      {
-        params: { path: { metric_type: request.metricType }, query },
-        parseAs: "arrayBuffer",
-        signal: options.signal ?? null,
-      },
-    );
+    const { data, response } = await this.#api.GET(`${API_PREFIX}/visualization/{metric_type}`, {
+      params: { path: { metric_type: request.metricType }, query },
+      parseAs: "arrayBuffer",
+      signal: options.signal ?? null,
+    });
     return fileResult(
       data as unknown as ArrayBuffer | undefined,
       response,
@@ -270,9 +266,7 @@ export class WALTelemetryClient {
   }
 
   /** Change the given settings (left out keeps a setting) and return them all. */
-  async updateConfig(
-    options: args.ConfigUpdateOptions & CallOptions = {},
-  ): Promise<ConfigResult> {
+  async updateConfig(options: args.ConfigUpdateOptions & CallOptions = {}): Promise<ConfigResult> {
     const body = args.configUpdate(options);
     const { data, response } = await this.#api.POST(`${API_PREFIX}/config`, {
       body,
@@ -305,7 +299,10 @@ export class WALTelemetryClient {
   }
 
   /** The chart's URL with its query, as a browser would fetch it. */
-  private visualizationUrl(request: { metricType: string; query: args.VisualizationQuery }): string {
+  private visualizationUrl(request: {
+    metricType: string;
+    query: args.VisualizationQuery;
+  }): string {
     const url = new URL(`${this.baseUrl}${API_PREFIX}/visualization/${request.metricType}`);
     for (const [key, value] of Object.entries(request.query)) {
       url.searchParams.set(key, String(value));
@@ -399,7 +396,9 @@ function resolveSettings(options: ClientOptions): Settings {
   const env = typeof process === "object" ? process.env : {};
   const baseUrl = options.baseUrl ?? (env[ENV_BASE_URL] || DEFAULT_BASE_URL);
   if (!/^https?:\/\//u.test(baseUrl)) {
-    throw new RangeError(`baseUrl must start with http:// or https://, got ${JSON.stringify(baseUrl)}`);
+    throw new RangeError(
+      `baseUrl must start with http:// or https://, got ${JSON.stringify(baseUrl)}`,
+    );
   }
   const apiKey = options.apiKey !== undefined ? options.apiKey : env[ENV_API_KEY] || null;
   let timeout = options.timeout;
@@ -407,7 +406,9 @@ function resolveSettings(options: ClientOptions): Settings {
     const text = (env[ENV_TIMEOUT] ?? "").trim();
     timeout = text ? Number(text) : DEFAULT_TIMEOUT;
     if (Number.isNaN(timeout)) {
-      throw new RangeError(`${ENV_TIMEOUT} must be a number of seconds, got ${JSON.stringify(text)}`);
+      throw new RangeError(
+        `${ENV_TIMEOUT} must be a number of seconds, got ${JSON.stringify(text)}`,
+      );
     }
   }
   if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {

@@ -77,15 +77,7 @@ const KNOWN = {
     "status",
     "error",
   ],
-  reportStatus: [
-    "success",
-    "report_id",
-    "status",
-    "files",
-    "created_at",
-    "completed_at",
-    "error",
-  ],
+  reportStatus: ["success", "report_id", "status", "files", "created_at", "completed_at", "error"],
   config: ["success", "operation", "timestamp", "config", "warning", "error"],
   settings: [
     "enabled",

@@ -32,13 +32,14 @@ export function plan(
   const kind = args.metricType(options.metricType);
   const interval = options.interval ?? "hour";
   if (!Object.hasOwn(INTERVALS, interval)) {
-    throw new RangeError(
-      `Invalid interval ${JSON.stringify(interval)}. Must be one of: ${Object.keys(INTERVALS).join(", ")}`,
-    );
+    const choices = Object.keys(INTERVALS).join(", ");
+    throw new RangeError(`Invalid interval ${JSON.stringify(interval)}. Must be one of: ${choices}`);
   }
   const end = options.endTime === undefined ? now() : args.timestamp(options.endTime, "endTime");
   const start =
-    options.startTime === undefined ? end - args.DAY : args.timestamp(options.startTime, "startTime");
+    options.startTime === undefined
+      ? end - args.DAY
+      : args.timestamp(options.startTime, "startTime");
   const [checkedStart, checkedEnd] = args.ordered(start, end);
   const step = INTERVALS[interval as keyof typeof INTERVALS];
   if ((checkedEnd - checkedStart) / step > MAX_BUCKETS) {

@@ -127,8 +127,14 @@ describe("retries", () => {
   it("Retry-After is read as seconds, an HTTP date, or Retry-After-Ms", () => {
     const now = Date.parse("2026-11-28T10:00:00Z");
     assert.equal(retryAfterSeconds(new Headers({ "retry-after": "2" }), now), 2);
-    assert.equal(retryAfterSeconds(new Headers({ "retry-after": "Sat, 28 Nov 2026 10:00:05 GMT" }), now), 5);
-    assert.equal(retryAfterSeconds(new Headers({ "retry-after-ms": "250", "retry-after": "9" }), now), 0.25);
+    assert.equal(
+      retryAfterSeconds(new Headers({ "retry-after": "Sat, 28 Nov 2026 10:00:05 GMT" }), now),
+      5,
+    );
+    assert.equal(
+      retryAfterSeconds(new Headers({ "retry-after-ms": "250", "retry-after": "9" }), now),
+      0.25,
+    );
     assert.equal(retryAfterSeconds(new Headers({ "retry-after": "soon" }), now), null);
     assert.equal(retryAfterSeconds(new Headers({ "retry-after": " " }), now), null);
   });
@@ -139,7 +145,9 @@ describe("retries", () => {
       baseUrl: BASE_URL,
       fetch: async (request) => {
         bodies.push(await request.text());
-        return bodies.length === 1 ? json({ detail: "busy" }, 503, { "retry-after": "0" }) : json(CONFIG);
+        return bodies.length === 1
+          ? json({ detail: "busy" }, 503, { "retry-after": "0" })
+          : json(CONFIG);
       },
     });
     await client.updateConfig({ retentionDays: 7 });
@@ -152,7 +160,9 @@ describe("retries", () => {
       maxRetries: 0,
       fetch: async () => {
         throw new TypeError("fetch failed", {
-          cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+          cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+            code: "ECONNREFUSED",
+          }),
         });
       },
     });
@@ -212,7 +222,10 @@ describe("calls built from other calls", () => {
       const target = join(folder, "chart.png");
       const result = await client.getVisualization("throughput", { savePath: target, width: 2 });
       assert.equal(result.saved_path, target);
-      assert.equal(result.url, `${BASE_URL}/api/v0/wal/telemetry/visualization/throughput?width=2&height=8`);
+      assert.equal(
+        result.url,
+        `${BASE_URL}/api/v0/wal/telemetry/visualization/throughput?width=2&height=8`,
+      );
       assert.deepEqual(new Uint8Array(await readFile(target)), png);
       assert.deepEqual(await readdir(folder), ["chart.png"]);
     } finally {

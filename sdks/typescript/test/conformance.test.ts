@@ -12,12 +12,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import {
-  BODY_CONVERTERS,
-  fileResult,
-  parsed,
-  WALTelemetryClient,
-} from "../src/client.js";
+import { BODY_CONVERTERS, fileResult, parsed, WALTelemetryClient } from "../src/client.js";
 import { toDict } from "../src/models.js";
 import { errorFromResponse } from "../src/responses.js";
 import {
@@ -48,7 +43,11 @@ const FILE_OPERATIONS = new Set(["getReportFile", "getVisualization"]);
 type Method = (...args: unknown[]) => Promise<unknown>;
 
 /** Call the client method of `operation` with a case's (snake_case) arguments. */
-function call(client: WALTelemetryClient, operation: string, args: Record<string, Json>): Promise<unknown> {
+function call(
+  client: WALTelemetryClient,
+  operation: string,
+  args: Record<string, Json>,
+): Promise<unknown> {
   const positional = POSITIONAL[operation] ?? [];
   const options: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(args)) {
@@ -119,7 +118,11 @@ async function checkRequest(operation: OperationCases, item: RequestCase): Promi
       problems.push(`content-type ${contentType} != ${expect.content_type}`);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
       problems.push(
-        ...parameterMismatches(new URLSearchParams(text), expect.body as Record<string, Json>, "body"),
+        ...parameterMismatches(
+          new URLSearchParams(text),
+          expect.body as Record<string, Json>,
+          "body",
+        ),
       );
     } else {
       problems.push(...mismatches(JSON.parse(text), expect.body, "body"));
@@ -147,7 +150,10 @@ async function checkResponse(operation: string, item: ResponseCase): Promise<voi
   }
   assert.ok(error instanceof Error, "expected an error");
   const fields = error as Error & { statusCode?: number | null; detail?: unknown };
-  const got: Record<string, unknown> = { class: fields.name, status_code: fields.statusCode ?? null };
+  const got: Record<string, unknown> = {
+    class: fields.name,
+    status_code: fields.statusCode ?? null,
+  };
   if ("detail" in want) {
     got["detail"] = fields.detail ?? null;
   }

@@ -89,7 +89,9 @@ function findRoot(start: string): string {
 export function loadOperations(): Map<string, OperationCases> {
   const folder = join(ROOT, "tests", "conformance", "cases");
   const operations = new Map<string, OperationCases>();
-  for (const name of readdirSync(folder).filter((file) => file.endsWith(".json")).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((file) => file.endsWith(".json"))
+    .sort()) {
     const data = JSON.parse(readFileSync(join(folder, name), "utf8")) as OperationCases;
     operations.set(data.operation, data);
   }
@@ -169,7 +171,9 @@ export function mismatches(actual: unknown, expected: unknown, where = "$"): str
     if (expected.length !== actual.length) {
       return [`${where}: ${actual.length} items != ${expected.length}`];
     }
-    return expected.flatMap((value, index) => mismatches(actual[index], value, `${where}[${index}]`));
+    return expected.flatMap((value, index) =>
+      mismatches(actual[index], value, `${where}[${index}]`),
+    );
   }
   return actual === expected ? [] : [`${where}: ${show(actual)} != ${show(expected)}`];
 }
