@@ -33,7 +33,9 @@ export function plan(
   const interval = options.interval ?? "hour";
   if (!Object.hasOwn(INTERVALS, interval)) {
     const choices = Object.keys(INTERVALS).join(", ");
-    throw new RangeError(`Invalid interval ${JSON.stringify(interval)}. Must be one of: ${choices}`);
+    throw new RangeError(
+      `Invalid interval ${JSON.stringify(interval)}. Must be one of: ${choices}`,
+    );
   }
   const end = options.endTime === undefined ? now() : args.timestamp(options.endTime, "endTime");
   const start =
