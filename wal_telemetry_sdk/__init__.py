@@ -1,24 +1,32 @@
-"""Typed Python SDK for the WAL telemetry API."""
+"""Typed Python SDK for the WAL telemetry API.
+
+Names are loaded on first use, so `import wal_telemetry_sdk` stays cheap and a sync-only program
+never loads the async machinery (asyncio, httpcore's async connections).
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from wal_telemetry_sdk._version import __version__
-from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
-from wal_telemetry_sdk.client import WALTelemetryClient
-from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
-from wal_telemetry_sdk.errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-    WALTelemetryError,
-)
+
+if TYPE_CHECKING:
+    from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
+    from wal_telemetry_sdk.client import WALTelemetryClient
+    from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
+    from wal_telemetry_sdk.errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+        WALTelemetryError,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -41,3 +49,26 @@ __all__ = [
     "WALTelemetryError",
     "__version__",
 ]
+_HOMES = {
+    "AsyncWALTelemetryClient": "async_client",
+    "WALTelemetryClient": "client",
+    "ReportState": "enums",
+    "TelemetryAggregation": "enums",
+    "TelemetryMetricType": "enums",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module the first time the name is asked for."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    home = _HOMES.get(name, "errors")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -6,7 +6,6 @@ deadline (the client's timeout, retries included), retries what is safe to retry
 final outcome into the SDK's exceptions, so the generated code only ever parses successes.
 """
 
-import email.utils
 import logging
 import math
 import random
@@ -14,10 +13,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import anyio
 import httpx
 
-from wal_telemetry_sdk._async_pool import AsyncPoolTransport
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._responses import error_from_response, last_response
 from wal_telemetry_sdk._version import __version__
@@ -76,6 +73,8 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return float(value)
     except ValueError:
         pass
+    import email.utils
+
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -221,6 +220,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.owns_inner = owns_inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio  # loaded with the async client; sync programs never pay for it
+
         budget = RetryBudget(self.max_retries, self.timeout)
         while True:
             budget.start_attempt(request)
@@ -231,7 +232,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 delay = budget.delay_after_error(request, error)
                 if delay is None:
                     raise network_error(error, request) from error
-                await anyio.sleep(delay)
+                await asyncio.sleep(delay)
                 continue
             log_response(request, response, started)
             if response.is_success:
@@ -245,7 +246,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if delay is None:
                 response.request = request
                 raise error_from_response(response)
-            await anyio.sleep(delay)
+            await asyncio.sleep(delay)
 
     async def aclose(self) -> None:
         if self.owns_inner:
@@ -297,7 +298,9 @@ def async_retry_transport(
     http_client: httpx.AsyncClient | None = None,
     pool: AsyncRetryTransport | None = None,
 ) -> AsyncRetryTransport:
-    """The async twin of `retry_transport`."""
+    """The async twin of `retry_transport`, over the O(1) async pool by default."""
+    from wal_telemetry_sdk._async_pool import AsyncPoolTransport
+
     inner: httpx.AsyncBaseTransport
     if pool is not None:
         inner, owns = pool.inner, False
