@@ -94,7 +94,7 @@ class PointBudget:
 # -- SQL fragments -------------------------------------------------------------------------
 
 
-def _operation_filter(sel: Selection) -> tuple[str, list[object]]:
+def operation_filter(sel: Selection) -> tuple[str, list[object]]:
     clauses: list[str] = []
     args: list[object] = []
     for column, value in (
@@ -109,7 +109,7 @@ def _operation_filter(sel: Selection) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def _gauge_filter(sel: Selection, names: Sequence[str]) -> tuple[str, list[object]]:
+def gauge_filter(sel: Selection, names: Sequence[str]) -> tuple[str, list[object]]:
     clauses = [f"name IN ({', '.join('?' for _ in names)})"]
     args: list[object] = list(names)
     if sel.backend is not None:
@@ -143,7 +143,7 @@ def _bucket_index(raw: int, buckets: Buckets | None) -> int:
 
 def count_operations(conn: sqlite3.Connection, sel: Selection) -> int:
     """How many operation samples match the selection (an index-only count)."""
-    where, args = _operation_filter(sel)
+    where, args = operation_filter(sel)
     return int(conn.execute(f"SELECT COUNT(*) FROM operations{where}", args).fetchone()[0])
 
 
@@ -151,7 +151,7 @@ def _collect_latency(
     conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
 ) -> None:
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _operation_filter(sel)
+    where, args = operation_filter(sel)
     cur = conn.execute(
         f"SELECT {bexpr}, operation_type, backend, ts, latency FROM operations{where} ORDER BY ts",
         [*bargs, *args],
@@ -169,7 +169,7 @@ def _collect_intervals(
 ) -> dict[str, Collected]:
     """Per-interval counts, rates, retries and throughput from one grouped query."""
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _operation_filter(sel)
+    where, args = operation_filter(sel)
     cur = conn.execute(
         f"SELECT {bexpr} AS b, operation_type, backend, CAST(ts / ? AS INTEGER) AS k,"
         f" COUNT(*), SUM(status = ?), SUM(retries) FROM operations{where}"
@@ -205,7 +205,7 @@ def _collect_health(
     conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
 ) -> None:
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _gauge_filter(sel, (GAUGE_HEALTH,))
+    where, args = gauge_filter(sel, (GAUGE_HEALTH,))
     cur = conn.execute(
         f"SELECT {bexpr}, backend, ts, value FROM gauges{where} ORDER BY ts", [*bargs, *args]
     )
@@ -217,7 +217,7 @@ def _collect_queue(
     conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None, out: Collected
 ) -> None:
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _gauge_filter(sel, (GAUGE_PENDING, GAUGE_PROCESSING))
+    where, args = gauge_filter(sel, (GAUGE_PENDING, GAUGE_PROCESSING))
     cur = conn.execute(
         f"SELECT {bexpr} AS b, name, ts, SUM(value) FROM gauges{where}"
         " GROUP BY b, name, ts ORDER BY ts",
@@ -261,7 +261,7 @@ def _latency_by_sql(
 ) -> dict[int, dict[Labels, float]]:
     """Aggregated latency per bucket and `(op, backend)` computed inside SQLite."""
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _operation_filter(sel)
+    where, args = operation_filter(sel)
     cur = conn.execute(
         f"SELECT {bexpr} AS b, operation_type, backend,"
         f" {SQL_LATENCY_AGGREGATES[aggregation]}, COUNT(*), MIN(ts), MAX(ts)"
@@ -282,7 +282,7 @@ def _latency_percentile(
 ) -> dict[int, dict[Labels, float]]:
     """A latency percentile per bucket and `(op, backend)`, reading only the latency column."""
     bexpr, bargs = _bucket_expr(buckets)
-    where, args = _operation_filter(sel)
+    where, args = operation_filter(sel)
     cur = conn.execute(
         f"SELECT {bexpr}, operation_type, backend, latency FROM operations{where}",
         [*bargs, *args],
@@ -417,7 +417,7 @@ def chart_series(
         result[metric_type] = lines
     if "operation_latency" in metric_types:
         bexpr, bargs = _bucket_expr(buckets)
-        where, args = _operation_filter(ranged)
+        where, args = operation_filter(ranged)
         cur = conn.execute(
             f"SELECT {bexpr} AS b, operation_type, backend, AVG(ts), AVG(latency)"
             f" FROM operations{where} GROUP BY b, operation_type, backend ORDER BY b",
@@ -459,10 +459,10 @@ def data_extent(
     """First and last timestamp of the samples a chart of this selection would draw."""
     if metric_type in ("backend_health", "queue_size"):
         names = (GAUGE_HEALTH,) if metric_type == "backend_health" else (GAUGE_PENDING,)
-        where, args = _gauge_filter(sel, names)
+        where, args = gauge_filter(sel, names)
         row = conn.execute(f"SELECT MIN(ts), MAX(ts) FROM gauges{where}", args).fetchone()
     else:
-        where, args = _operation_filter(sel)
+        where, args = operation_filter(sel)
         row = conn.execute(f"SELECT MIN(ts), MAX(ts) FROM operations{where}", args).fetchone()
     if row is None or row[0] is None:
         return None

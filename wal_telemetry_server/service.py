@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 import time
@@ -52,6 +53,7 @@ class TelemetryService:
         self.options = options
         self.store = TelemetryStore(options.db_path)
         default_dir = options.reports_dir or default_reports_dir(options.db_path)
+        self._scratch = default_dir if self.store.in_memory and not options.reports_dir else None
         self.config = ConfigManager(self.store, TelemetryConfig(metrics_path=str(default_dir)))
         self.reports_dir = self._reports_dir(default_dir)
         self.renderer = ChartRenderer(options.render_workers)
@@ -129,3 +131,5 @@ class TelemetryService:
         self.reports.close()
         self.renderer.close()
         self.store.close()
+        if self._scratch is not None:  # reports of an in-memory store vanish with it
+            shutil.rmtree(self._scratch, ignore_errors=True)

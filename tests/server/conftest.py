@@ -1,0 +1,49 @@
+"""Servers for the reference-server tests: the shared demo server and one over known data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wal_telemetry_server.store import TelemetryStore
+from wal_telemetry_server.testing import RunningServer, running_server
+from wal_telemetry_server.workload import seed_history
+
+from . import known
+
+API = "/api/v0/wal/telemetry"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def demo_client(wal_telemetry_server: RunningServer) -> Iterator[httpx.Client]:
+    """A client of the session's demo server (24 h of seeded history plus a live workload)."""
+    with httpx.Client(base_url=wal_telemetry_server.url + API, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def known_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server without workload over the known data set of `known.py`."""
+    db = tmp_path_factory.mktemp("known") / "known.sqlite3"
+    known.write_database(db)
+    with running_server(demo=False, db_path=db) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def known_client(known_server: RunningServer) -> Iterator[httpx.Client]:
+    """A client of the known-data server."""
+    with httpx.Client(base_url=known_server.url + API, timeout=60) as client:
+        yield client
+
+
+def seeded_database(path: Path, hours: float = 2.0) -> Path:
+    """A database with a few hours of simulated history (a demo server started on it keeps it)."""
+    with TelemetryStore(path) as store:
+        seed_history(store, seed=42, end=time.time(), duration=hours * 3600, rate=0.4)
+    return path
