@@ -13,8 +13,8 @@ import pytest
 from wal_telemetry_server.model import GaugeSample, OperationSample, Selection
 from wal_telemetry_server.queries import (
     gauge_filter,
-    operation_filter,
     metrics_tree,
+    operation_filter,
     realtime,
 )
 from wal_telemetry_server.store import TelemetryStore
