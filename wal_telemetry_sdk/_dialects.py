@@ -15,7 +15,7 @@ A value that cannot be derived is None, never a guess.
 
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from wal_telemetry_api_client import models as api
@@ -256,7 +256,11 @@ def _entries(field: Any, name: str) -> dict[str, Any]:
 
 
 def _numbers(field: Any, name: str) -> dict[str, float]:
-    return {key: _number(value, name, key) or 0.0 for key, value in _entries(field, name).items()}
+    entries = _entries(field, name)
+    for value in entries.values():
+        if type(value) is not float:  # rare: ints, nulls or garbage; check each one
+            return {key: _number(value, name, key) or 0.0 for key, value in entries.items()}
+    return dict(entries)
 
 
 def _optional(value: T | Unset | None) -> T | None:
@@ -265,9 +269,10 @@ def _optional(value: T | Unset | None) -> T | None:
 
 def _number(value: object, name: str, key: str | None = None) -> float | None:
     """A JSON number as a float (None when absent); the field's name is only built for errors."""
-    kind = type(value)  # exact types: fast, and refuses booleans
-    if kind is float or kind is int:
-        return float(cast(float, value))
+    if type(value) is float:  # exact types: fast, and refuses booleans
+        return value
+    if type(value) is int:
+        return float(value)
     if value is None or value is UNSET:
         return None
     where = name if key is None else f"{name}.{key}"
