@@ -56,8 +56,9 @@ __all__ = ["AsyncWALTelemetryClient"]
 class AsyncWALTelemetryClient:
     """Async client for the WAL telemetry API, with the settings and methods of the sync one.
 
-    Use one instance per event loop; any number of tasks on that loop may share it. At most 16
-    requests are in flight at once, each on a kept-alive connection; further calls wait their turn.
+    Runs on asyncio. Use one instance per event loop; any number of tasks on that loop may share
+    it. At most 16 requests are in flight at once, each on a kept-alive connection; further calls
+    wait their turn. `http_client` sends through your own `httpx.AsyncClient` (and its pool).
     """
 
     def __init__(

@@ -63,7 +63,8 @@ class WALTelemetryClient:
     `WAL_TELEMETRY_TIMEOUT` and `WAL_TELEMETRY_VERIFY_SSL`, else `http://localhost:8000`, no key,
     30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
     bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
-    request through your own `httpx.Client` (proxies, certificates, hooks); you close it.
+    request through your own `httpx.Client` (its proxies, TLS settings and hooks apply, and
+    `verify_ssl` does not); you close it.
     """
 
     def __init__(

@@ -18,7 +18,8 @@ import pytest
 from wal_telemetry_sdk import NotFoundError
 from wal_telemetry_server.testing import RunningServer, running_server
 
-SEED = Path(__file__).resolve().parent / "seed" / "wal-telemetry-client.md"
+# A verbatim copy, kept as .txt: ruff formats Markdown code blocks, and these must stay as written.
+SEED = Path(__file__).resolve().parent / "seed" / "wal-telemetry-client.md.txt"
 ORIGINAL = Path("/work/shared/seed/wal-telemetry-client.md")  # where the copy came from
 SEED_IMPORT = re.compile(r"^from ipfs_kit_py\.wal_telemetry_client import (.+)$", re.MULTILINE)
 PREAMBLE = """\
