@@ -1,9 +1,10 @@
 """The HTTP policy of every request, in one place: pooling, timeouts, auth, retries, errors, logs.
 
 An SDK client owns one `httpx.Client` (or `AsyncClient`) created eagerly, whose transport is a
-`RetryTransport` around a pooled `httpx.HTTPTransport`. The retry transport gives each call one
-deadline (the client's timeout, retries included), retries what is safe to retry, and turns the
-final outcome into the SDK's exceptions, so the generated code only ever parses successes.
+`RetryTransport` around a pooled `httpx.HTTPTransport` (async: `AsyncPoolTransport`). The retry
+transport gives each call one deadline (the client's timeout, retries included), retries what is
+safe to retry, and turns the final outcome into the SDK's exceptions, so the generated code only
+ever parses successes.
 """
 
 import logging
@@ -28,8 +29,8 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
-RETRY_STATUSES = frozenset({408, 429})
-REFUSED_BEFORE_PROCESSING = frozenset({408, 429})
+# Timeout and rate limit: the server turned the request away before acting on it.
+REFUSED_STATUSES = frozenset({408, 429})
 
 # Keep-alive as many connections as may be open: httpcore closes idle connections whenever the
 # pool holds more than `max_keepalive_connections` in total, which makes busy clients reconnect.
@@ -112,9 +113,7 @@ class RetryBudget:
     ) -> float | None:
         """Seconds to wait before retrying after `response`, or None to keep it."""
         status = response.status_code
-        if status not in RETRY_STATUSES and status < 500:
-            return None
-        if not is_replay_safe(request) and status not in REFUSED_BEFORE_PROCESSING:
+        if status not in REFUSED_STATUSES and not (status >= 500 and is_replay_safe(request)):
             return None
         return self._next_delay(request, retry_after_seconds(response.headers), f"status {status}")
 
