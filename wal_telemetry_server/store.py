@@ -1,7 +1,7 @@
 """SQLite storage of telemetry samples, settings and report states.
 
-One writer connection appends under a lock; every reading thread has its own connection and
-reads inside one transaction, so with WAL journaling a reader sees a consistent snapshot while
+One writer connection appends under a lock; readers borrow connections from a small pool and
+read inside one transaction, so with WAL journaling a reader sees a consistent snapshot while
 the writer appends. An in-memory store uses one connection behind the same lock instead.
 """
 
@@ -76,6 +76,7 @@ UPSERT_LATEST = (
     " WHERE excluded.ts >= gauge_latest.ts"
 )
 PRUNE_BATCH = 20_000
+MAX_IDLE_READERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,8 @@ class TelemetryStore:
         self.path = str(path)
         self.in_memory = self.path == ":memory:"
         self._lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
         self._closed = False
         if self.in_memory:
             uri = f"file:wal-telemetry-{uuid.uuid4().hex}?mode=memory"
@@ -127,21 +128,43 @@ class TelemetryStore:
             with self._lock:
                 yield self._writer
             return
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect(self.path)
-            conn.execute("PRAGMA query_only=ON")
-            with self._lock:
-                if self._closed:
-                    conn.close()
-                    raise sqlite3.ProgrammingError("the store is closed")
-                self._readers.append(conn)
-            self._local.conn = conn
-        conn.execute("BEGIN")
+        conn = self._borrow()
         try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+        except BaseException:
+            self._discard(conn)
+            raise
+        self._give_back(conn)
+
+    def _borrow(self) -> sqlite3.Connection:
+        with self._pool_lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the store is closed")
+            if self._idle:
+                return self._idle.pop()
+        conn = self._connect(self.path)
+        conn.execute("PRAGMA query_only=ON")
+        return conn
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            if not self._closed and len(self._idle) < MAX_IDLE_READERS:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    @staticmethod
+    def _discard(conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        conn.close()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -312,9 +335,10 @@ class TelemetryStore:
             if self._closed:
                 return
             self._closed = True
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
+            with self._pool_lock:
+                for conn in self._idle:
+                    conn.close()
+                self._idle.clear()
             if not self.in_memory:
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._writer.close()

@@ -8,8 +8,10 @@ every sampling interval. Arrivals follow a daily cycle. A seed makes the sequenc
 
 from __future__ import annotations
 
+import logging
 import math
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +28,7 @@ from wal_telemetry_server.model import (
 )
 from wal_telemetry_server.store import TelemetryStore
 
+log = logging.getLogger("wal_telemetry_server")
 WAL_BACKEND = "json"
 BACKENDS = ("ipfs", "s3", "storacha", "local", WAL_BACKEND)
 ROUTES: tuple[tuple[str, str, float], ...] = (
@@ -248,7 +251,10 @@ class LiveWorkload:
             due = [s for s in pending if s.timestamp <= now]
             pending = [s for s in pending if s.timestamp > now]
             if self._enabled():
-                self.recorded += self.store.record(due, batch.gauges)
+                try:
+                    self.recorded += self.store.record(due, batch.gauges)
+                except sqlite3.Error:  # e.g. a full disk: skip this tick, keep simulating
+                    log.exception("recording workload samples failed")
 
     def stop(self) -> None:
         """Stop producing; samples already recorded are committed."""
