@@ -62,7 +62,10 @@ def _fmt(value: Any) -> str:
 
 
 def _when(ts: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ts))
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ts))
+    except (OverflowError, OSError, ValueError):  # outside the calendar's range
+        return f"{ts:.6g} s after 1970-01-01 UTC"
 
 
 def render_html(data: dict[str, Any]) -> str:
