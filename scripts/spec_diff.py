@@ -407,10 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     head: dict[str, Any] = yaml.safe_load(options.spec.read_text())
     if options.auto_base:
         revision = auto_base(head)
-        if revision is None:
+        shallow = git("rev-parse", "--is-shallow-repository").strip() == "true"
+        if revision is None or (shallow and revision == git("rev-parse", "HEAD").strip()):
             print("spec-check: no earlier openapi.yaml in this clone; nothing to compare")
             return 0
-        label = f"{revision[:12]} (first commit of major version {major(head)})"
+        oldest = "oldest commit in this shallow clone" if shallow else "first commit"
+        label = f"{revision[:12]} ({oldest} of major version {major(head)})"
         base = spec_at(revision)
     elif options.base_file is not None:
         base, label = yaml.safe_load(options.base_file.read_text()), str(options.base_file)
