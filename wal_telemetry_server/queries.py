@@ -40,14 +40,7 @@ FIXED_LEAVES: dict[str, tuple[Labels, ...]] = {
     "throughput": (("overall",),),
     "queue_size": (("pending",), ("processing",)),
 }
-SQL_LATENCY_AGGREGATES = {
-    "sum": "SUM(latency)",
-    "average": "AVG(latency)",
-    "minimum": "MIN(latency)",
-    "maximum": "MAX(latency)",
-    "count": "COUNT(*)",
-    "rate": "COUNT(*)",
-}
+SQL_LATENCY_AGGREGATES = ("sum", "average", "minimum", "maximum", "count", "rate")
 PERCENTILES = {"percentile_95": 95.0, "percentile_99": 99.0}
 
 Collected = dict[int, dict[Labels, Series]]
@@ -173,7 +166,7 @@ def _collect_intervals(
     cur = conn.execute(
         f"SELECT {bexpr} AS b, operation_type, backend, CAST(ts / ? AS INTEGER) AS k,"
         f" COUNT(*), SUM(status = ?), SUM(retries) FROM operations{where}"
-        " GROUP BY b, operation_type, backend, k ORDER BY b, k",
+        " GROUP BY b, operation_type, backend, k ORDER BY b, operation_type, backend, k",
         [*bargs, interval, SUCCESS, *args],
     )
     wanted = set(metric_types)
@@ -220,7 +213,7 @@ def _collect_queue(
     where, args = gauge_filter(sel, (GAUGE_PENDING, GAUGE_PROCESSING))
     cur = conn.execute(
         f"SELECT {bexpr} AS b, name, ts, SUM(value) FROM gauges{where}"
-        " GROUP BY b, name, ts ORDER BY ts",
+        " GROUP BY b, name, ts ORDER BY b, name, ts",
         [*bargs, *args],
     )
     keys = {GAUGE_PENDING: "pending", GAUGE_PROCESSING: "processing"}
@@ -256,25 +249,40 @@ def collect(
     return result
 
 
-def _latency_by_sql(
-    conn: sqlite3.Connection, sel: Selection, aggregation: str, buckets: Buckets | None
-) -> dict[int, dict[Labels, float]]:
-    """Aggregated latency per bucket and `(op, backend)` computed inside SQLite."""
+def _latency_stats(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
+) -> dict[int, dict[Labels, dict[str, float]]]:
+    """Every SQL-computable latency aggregation per bucket and `(op, backend)`, in one scan."""
     bexpr, bargs = _bucket_expr(buckets)
     where, args = operation_filter(sel)
     cur = conn.execute(
-        f"SELECT {bexpr} AS b, operation_type, backend,"
-        f" {SQL_LATENCY_AGGREGATES[aggregation]}, COUNT(*), MIN(ts), MAX(ts)"
+        f"SELECT {bexpr} AS b, operation_type, backend, SUM(latency), AVG(latency),"
+        " MIN(latency), MAX(latency), COUNT(*), MIN(ts), MAX(ts)"
         f" FROM operations{where} GROUP BY b, operation_type, backend",
         [*bargs, *args],
     )
-    out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for b, op, backend, value, n, first, last in cur:
-        if aggregation == "rate":
-            span = last - first
-            value = n / span if n >= 2 and span > 0 else 0
-        out[_bucket_index(b, buckets)][(op, backend)] = value
+    out: dict[int, dict[Labels, dict[str, float]]] = defaultdict(dict)
+    for b, op, backend, total, mean, low, high, n, first, last in cur:
+        span = last - first
+        out[_bucket_index(b, buckets)][(op, backend)] = {
+            "sum": total,
+            "average": mean,
+            "minimum": low,
+            "maximum": high,
+            "count": n,
+            "rate": n / span if n >= 2 and span > 0 else 0,
+        }
     return out
+
+
+def _latency_by_sql(
+    conn: sqlite3.Connection, sel: Selection, aggregation: str, buckets: Buckets | None
+) -> dict[int, dict[Labels, float]]:
+    """One SQL-computable latency aggregation per bucket and `(op, backend)`."""
+    return {
+        b: {labels: stats[aggregation] for labels, stats in leaves.items()}
+        for b, leaves in _latency_stats(conn, sel, buckets).items()
+    }
 
 
 def _latency_percentile(
@@ -352,8 +360,13 @@ def metrics_tree(
     budget = PointBudget(max_points)
     trees: Tree = {}
     if aggregation is not None:
+        others = [t for t in types if t != "operation_latency"]
+        collected = collect(conn, others, sel, interval) if others else {}
         for t in types:
-            leaves = _aggregated(conn, t, sel, aggregation, interval, None).get(0, {})
+            if t == "operation_latency":
+                leaves = dict(_aggregated(conn, t, sel, aggregation, interval, None).get(0, {}))
+            else:
+                leaves = _reduce_leaves(t, collected[t].get(0, {}), aggregation)
             for labels in FIXED_LEAVES.get(t, ()):
                 leaves.setdefault(labels, 0)
             budget.take(len(leaves))
@@ -447,9 +460,15 @@ def summary(
             result[metric_type][aggregation] = nest(
                 _reduce_leaves(metric_type, leaves, aggregation)
             )
+    stats = _latency_stats(conn, sel, None).get(0, {})
     for aggregation in aggregations:
-        per_bucket = _aggregated(conn, "operation_latency", sel, aggregation, interval, None)
-        result["operation_latency"][aggregation] = nest(per_bucket.get(0, {}))
+        latency: dict[Labels, Any]
+        if aggregation in SQL_LATENCY_AGGREGATES:
+            latency = {labels: values[aggregation] for labels, values in stats.items()}
+        else:
+            per_bucket = _aggregated(conn, "operation_latency", sel, aggregation, interval, None)
+            latency = dict(per_bucket.get(0, {}))
+        result["operation_latency"][aggregation] = nest(latency)
     return result
 
 

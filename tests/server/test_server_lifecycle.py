@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from wal_telemetry_server.testing import running_server
+from wal_telemetry_server.testing import RunningServer, running_server
 
 from .conftest import API
 
@@ -96,3 +96,14 @@ def test_a_busy_port_fails_fast(tmp_path: Path) -> None:
         )
         assert result.returncode != 0
         assert "listening" not in result.stdout
+
+
+def test_responses_are_not_held_back_by_nagle(wal_telemetry_server: RunningServer) -> None:
+    # Without TCP_NODELAY a response written in two parts waits for a delayed ACK (~40 ms).
+    timings = []
+    with httpx.Client(base_url=wal_telemetry_server.url + API, timeout=30) as client:
+        for _ in range(15):
+            started = time.perf_counter()
+            assert client.get("/config").status_code == 200
+            timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.03, timings
