@@ -105,6 +105,26 @@ def visualization_query(
     }
 
 
+def time_series_query(
+    metric_type: TelemetryMetricType | str,
+    start_time: Timestamp,
+    end_time: Timestamp,
+    step: float,
+    aggregation: TelemetryAggregation | str,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+) -> dict[str, Any]:
+    """Keyword arguments for the generated `get_time_series` call."""
+    window = ordered(timestamp(start_time, "start_time"), timestamp(end_time, "end_time"))
+    if isinstance(step, bool) or not isinstance(step, int | float) or not step >= 1:
+        raise ValueError(f"step must be a number of seconds >= 1, got {step!r}")
+    return {
+        **metrics_query(metric_type, operation_type, backend, status, window, aggregation),
+        "step": float(step),
+    }
+
+
 def report_request(start_time: Timestamp | None, end_time: Timestamp | None) -> ReportRequest:
     """The report's time range; as in the seed, it ends now and spans 24 hours by default."""
     end = time.time() if end_time is None else timestamp(end_time, "end_time")

@@ -18,22 +18,26 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 from wal_telemetry_api_client import models as api
 from wal_telemetry_api_client.types import UNSET, Response, Unset
 
 from wal_telemetry_sdk._responses import failure_from_envelope, last_response
 from wal_telemetry_sdk._tree import iter_leaves
-from wal_telemetry_sdk.errors import APIResponseValidationError
+from wal_telemetry_sdk.errors import APIError, APIResponseValidationError
 from wal_telemetry_sdk.models import (
     BackendHealth,
     ConfigResult,
     LatencyStats,
     LatencySummary,
+    MetricsBucket,
     MetricSeries,
     MetricsResult,
     RealtimeMetrics,
     ReportResult,
+    ReportStatusResult,
     TelemetryConfig,
+    TimeSeriesResult,
     ValueSummary,
 )
 
@@ -44,9 +48,11 @@ PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 MILLISECONDS = 1000.0
 
 
-def invalid_body(error: Exception) -> APIResponseValidationError:
-    """The exception for a successful response whose body does not match the API."""
+def invalid_body(error: Exception) -> APIError:
+    """The exception for a 2xx body that does not match the API; a failure envelope wins."""
     response = last_response.get()
+    if (envelope := failure_envelope(response)) is not None:
+        return envelope
     status = response.status_code if response is not None else None
     reason = f"{type(error).__name__}: {error}"
     return APIResponseValidationError(
@@ -55,6 +61,17 @@ def invalid_body(error: Exception) -> APIResponseValidationError:
         detail=reason,
         response=response,
     )
+
+
+def failure_envelope(response: httpx.Response | None) -> APIError | None:
+    """The error a `{"success": false, "error": ...}` body stands for, if it is one."""
+    try:
+        body = response.json() if response is not None else None
+    except ValueError:
+        return None
+    if isinstance(body, dict) and body.get("success") is False:
+        return failure_from_envelope(body.get("error"), response)
+    return None
 
 
 def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
@@ -143,6 +160,51 @@ def report_from_api(body: api.ReportResponse) -> ReportResult:
         report_url=report_url,
         status=_optional(body.status),
         extra=body.additional_properties,
+    )
+
+
+def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
+    """A report's state and files, unknown states kept as strings."""
+    if not isinstance(body.files, list | Unset):
+        raise TypeError(f"files must be a list, got {type(body.files).__name__}")
+    return ReportStatusResult(
+        success=_optional_bool(body.success, "success"),
+        report_id=_required_string(body.report_id, "report_id"),
+        status=_required_string(body.status, "status"),
+        files=[_required_string(name, "files") for name in _optional(body.files) or []],
+        created_at=_number(body.created_at, "created_at"),
+        completed_at=_number(body.completed_at, "completed_at"),
+        extra={**body.additional_properties, **_present(error=_string(body.error, "error"))},
+    )
+
+
+def time_series_from_api(body: api.TimeSeriesResponse) -> TimeSeriesResult:
+    """Server-side buckets; a bucket without a timestamp is stamped at its midpoint."""
+    if not isinstance(body.buckets, list):
+        raise TypeError(f"buckets must be a list, got {type(body.buckets).__name__}")
+    return TimeSeriesResult(
+        success=_bool(body.success, "success"),
+        operation=_string(body.operation, "operation"),
+        timestamp=_number(body.timestamp, "timestamp"),
+        metric_type=_optional(body.metric_type),
+        aggregation=_optional(body.aggregation),
+        start_time=_number(body.start_time, "start_time"),
+        end_time=_number(body.end_time, "end_time"),
+        step=_number(body.step, "step"),
+        buckets=[_bucket(item) for item in body.buckets],
+        extra=body.additional_properties,
+    )
+
+
+def _bucket(item: api.TimeBucket) -> MetricsBucket:
+    start = _number(item.start_time, "start_time")
+    end = _number(item.end_time, "end_time")
+    if start is None or end is None:
+        raise ValueError("a time bucket needs start_time and end_time")
+    stamp = _number(item.timestamp, "timestamp")
+    tree = item.metrics.to_dict()
+    return MetricsBucket(
+        start, end, (start + end) / 2 if stamp is None else stamp, tree, series_from_tree(tree)
     )
 
 
@@ -302,6 +364,18 @@ def _optional_bool(value: object, name: str) -> bool | None:
     if not isinstance(value, bool):
         raise TypeError(f"{name} is not true or false: {value!r}")
     return value
+
+
+def _present(**values: object) -> dict[str, object]:
+    """The keyword arguments that are not None."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _required_string(value: object, name: str) -> str:
+    text = _string(value, name)
+    if text is None:
+        raise ValueError(f"{name} is missing")
+    return text
 
 
 def _bool(value: object, name: str) -> bool:

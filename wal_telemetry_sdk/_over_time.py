@@ -1,15 +1,25 @@
-"""`get_metrics_over_time` as the seed does it: one averaged `get_metrics` request per bucket."""
+"""`get_metrics_over_time`: one bucketed server query where offered, else concurrent requests.
+
+The reference server answers a whole range in one `/timeseries` request. Servers without that
+operation (the upstream one) get one aggregated `get_metrics` request per bucket, sent
+concurrently with a bound, never one after another.
+"""
 
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from wal_telemetry_sdk._arguments import DAY, Timestamp, ordered, timestamp
+import attrs
+
+from wal_telemetry_sdk._arguments import DAY, Timestamp, optional_text, ordered, timestamp
+from wal_telemetry_sdk._dialects import series_from_tree
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType, coerce_enum
-from wal_telemetry_sdk.models import MetricsBucket, MetricsOverTime, MetricsResult
+from wal_telemetry_sdk.models import MetricsBucket, MetricsOverTime, MetricsResult, TimeSeriesResult
 
 INTERVALS = {"hour": 60 * 60, "day": DAY, "week": 7 * DAY}
 MAX_BUCKETS = 1000
+CONCURRENT_BUCKETS = 8
 
 GetMetrics = Callable[..., MetricsResult]
 AsyncGetMetrics = Callable[..., Awaitable[MetricsResult]]
@@ -19,24 +29,40 @@ def plan(
     metric_type: TelemetryMetricType | str,
     start_time: Timestamp | None,
     end_time: Timestamp | None,
-    interval: str,
+    interval: str | float,
+    **filters: str | None,
 ) -> MetricsOverTime:
-    """Validate the arguments and lay out the buckets (still empty), before any request."""
+    """Validate the arguments and lay out the (still empty) result, before any request."""
     kind = coerce_enum(metric_type, TelemetryMetricType, "metric_type")
-    if interval not in INTERVALS:
-        raise ValueError(f"Invalid interval {interval!r}. Must be one of: {', '.join(INTERVALS)}")
+    step = step_seconds(interval)
     end = time.time() if end_time is None else timestamp(end_time, "end_time")
     start = end - DAY if start_time is None else timestamp(start_time, "start_time")
     start, end = ordered(start, end)
-    step = INTERVALS[interval]
     if (end - start) / step > MAX_BUCKETS:
-        raise ValueError(f"{interval!r} buckets over this range exceed {MAX_BUCKETS} requests")
-    return MetricsOverTime(kind, start, end, interval, [])
+        raise ValueError(
+            f"{interval!r} buckets over this range exceed {MAX_BUCKETS}; "
+            "use a longer interval or a shorter range"
+        )
+    for name, value in filters.items():
+        optional_text(value, name)
+    return MetricsOverTime(metric_type=kind, start_time=start, end_time=end, interval=interval)
+
+
+def step_seconds(interval: object) -> float:
+    """Bucket width: 'hour', 'day', 'week', or a number of seconds (at least 1)."""
+    if isinstance(interval, str) and interval in INTERVALS:
+        return float(INTERVALS[interval])
+    if isinstance(interval, int | float) and not isinstance(interval, bool) and interval >= 1:
+        return float(interval)
+    raise ValueError(
+        f"Invalid interval {interval!r}. Must be one of: hour, day, week, "
+        "or a step in seconds (a number >= 1)"
+    )
 
 
 def bounds(over_time: MetricsOverTime) -> list[tuple[float, float]]:
     """Consecutive `(start, end)` pairs covering the range; the last one may be shorter."""
-    step = INTERVALS[over_time.interval]
+    step = step_seconds(over_time.interval)
     edges = []
     current = over_time.start_time
     while current < over_time.end_time:
@@ -46,36 +72,56 @@ def bounds(over_time: MetricsOverTime) -> list[tuple[float, float]]:
     return edges
 
 
-def bucket(start: float, end: float, metrics: MetricsResult) -> MetricsBucket:
+def bucket(start: float, end: float, tree: dict[str, Any]) -> MetricsBucket:
     """One bucket, stamped at its midpoint as the seed did."""
-    return MetricsBucket(start, end, (start + end) / 2, metrics.metrics, metrics.series)
+    return MetricsBucket(start, end, (start + end) / 2, tree, series_from_tree(tree))
 
 
-def metrics_over_time(
-    get_metrics: GetMetrics, over_time: MetricsOverTime, **filters: Any
+def from_server_buckets(over_time: MetricsOverTime, result: TimeSeriesResult) -> MetricsOverTime:
+    """Fill the result from the server's buckets, stamped at their midpoints like the others."""
+    buckets = [
+        attrs.evolve(item, timestamp=(item.start_time + item.end_time) / 2)
+        for item in result.buckets
+    ]
+    return over_time.filled(buckets, source="timeseries")
+
+
+def per_bucket_requests(
+    get_metrics: GetMetrics, over_time: MetricsOverTime, filters: dict[str, str | None]
 ) -> MetricsOverTime:
-    """Fill the planned buckets, one averaged request each."""
-    for start, end in bounds(over_time):
+    """Fill the result with one averaged request per bucket, at most 8 at a time."""
+
+    def fetch(edges: tuple[float, float]) -> MetricsBucket:
         result = get_metrics(
             metric_type=over_time.metric_type,
-            time_range=(start, end),
+            time_range=edges,
             aggregation=TelemetryAggregation.AVERAGE,
             **filters,
         )
-        over_time.time_series.append(bucket(start, end, result))
-    return over_time
+        return bucket(*edges, result.metrics)
+
+    with ThreadPoolExecutor(CONCURRENT_BUCKETS, thread_name_prefix="wal-telemetry-bucket") as pool:
+        buckets = list(pool.map(fetch, bounds(over_time)))
+    return over_time.filled(buckets, source="per-bucket")
 
 
-async def async_metrics_over_time(
-    get_metrics: AsyncGetMetrics, over_time: MetricsOverTime, **filters: Any
+async def async_per_bucket_requests(
+    get_metrics: AsyncGetMetrics, over_time: MetricsOverTime, filters: dict[str, str | None]
 ) -> MetricsOverTime:
-    """The async twin of `metrics_over_time`."""
-    for start, end in bounds(over_time):
-        result = await get_metrics(
-            metric_type=over_time.metric_type,
-            time_range=(start, end),
-            aggregation=TelemetryAggregation.AVERAGE,
-            **filters,
-        )
-        over_time.time_series.append(bucket(start, end, result))
-    return over_time
+    """The async twin of `per_bucket_requests`."""
+    import asyncio
+
+    limit = asyncio.Semaphore(CONCURRENT_BUCKETS)
+
+    async def fetch(edges: tuple[float, float]) -> MetricsBucket:
+        async with limit:
+            result = await get_metrics(
+                metric_type=over_time.metric_type,
+                time_range=edges,
+                aggregation=TelemetryAggregation.AVERAGE,
+                **filters,
+            )
+        return bucket(*edges, result.metrics)
+
+    buckets = await asyncio.gather(*(fetch(edges) for edges in bounds(over_time)))
+    return over_time.filled(list(buckets), source="per-bucket")

@@ -2,21 +2,24 @@
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import attrs
 import httpx
 from wal_telemetry_api_client import Client
 from wal_telemetry_api_client.api.config import get_config, update_config
 from wal_telemetry_api_client.api.metrics import get_metrics
 from wal_telemetry_api_client.api.realtime import get_realtime_metrics
+from wal_telemetry_api_client.api.report_status import get_report_status
 from wal_telemetry_api_client.api.reports import generate_report, get_report_file
+from wal_telemetry_api_client.api.timeseries import get_time_series
 from wal_telemetry_api_client.api.visualization import get_visualization
 from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
+from wal_telemetry_sdk import _visualization as visualization
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
 from wal_telemetry_sdk._dialects import (
     PARSE_ERRORS,
@@ -25,26 +28,46 @@ from wal_telemetry_sdk._dialects import (
     metrics_from_api,
     realtime_from_api,
     report_from_api,
+    report_status_from_api,
+    time_series_from_api,
     unwrap,
 )
 from wal_telemetry_sdk._files import checked_file_name, checked_report_id, save_atomically
-from wal_telemetry_sdk._over_time import metrics_over_time, plan
+from wal_telemetry_sdk._over_time import (
+    from_server_buckets,
+    per_bucket_requests,
+    step_seconds,
+)
+from wal_telemetry_sdk._over_time import plan as over_time_plan
+from wal_telemetry_sdk._reports import (
+    REPORT_PAGE,
+    progress_from_page,
+    save_folder,
+)
 from wal_telemetry_sdk._transport import (
     RetryTransport,
     client_options,
     network_error,
     retry_transport,
 )
+from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
-from wal_telemetry_sdk.errors import WALTelemetryError
+from wal_telemetry_sdk.errors import NotFoundError, WALTelemetryError, is_missing_operation
 from wal_telemetry_sdk.models import (
+    Chart,
     ConfigResult,
     FileResult,
     MetricsOverTime,
     MetricsResult,
     RealtimeMetrics,
     ReportResult,
+    ReportStatusResult,
+    TimeSeriesResult,
 )
+from wal_telemetry_sdk.reports_poller import ReportPoller, ReportProgress
+
+if TYPE_CHECKING:
+    from wal_telemetry_sdk.monitor import Monitor
 
 __all__ = ["WALTelemetryClient"]
 
@@ -85,6 +108,9 @@ class WALTelemetryClient:
         self._transport = transport
         self._http = httpx.Client(transport=transport, **client_options(settings))
         self._api = Client(base_url=settings.base_url).set_httpx_client(self._http)
+        # Operations only the reference server offers; set False on a server without them.
+        self._offers_timeseries = True
+        self._offers_report_status = True
 
     @property
     def base_url(self) -> str:
@@ -179,23 +205,38 @@ class WALTelemetryClient:
         height: int = 8,
         save_path: str | os.PathLike[str] | None = None,
         open_browser: bool = False,
-    ) -> FileResult:
-        """A PNG chart of a metric type; `open_browser` shows it there instead of downloading it.
+        *,
+        source: str = "auto",
+    ) -> Chart:
+        """A PNG chart of a metric type, `width` x `height` inches at 100 dpi.
 
-        With `open_browser` and `save_path`, the chart is also downloaded and saved.
+        `source` picks who renders: "server", "client" (matplotlib here, from `get_metrics`
+        data; extra `[viz]`), or "auto": the server, falling back to the client when the server
+        cannot render (the upstream server fails on four metric types). `Chart.source` says which
+        did. `open_browser` without `save_path` opens the server's chart URL, as the seed did.
         """
+        where = visualization.checked_source(source)
         window = arguments.time_range(time_range)
         query = arguments.visualization_query(
             metric_type, operation_type, backend, status, window, width, height
         )
         url = arguments.visualization_url(self.base_url, query)
-        if open_browser:
+        if open_browser and save_path is None and where != "client":
             open_in_browser(url)
-            if save_path is None:
-                return FileResult(url=url, opened_in_browser=True)
-        detailed = self._send(get_visualization.sync_detailed, **query)
-        result = file_result(detailed, url, save_path)
-        return attrs.evolve(result, opened_in_browser=open_browser)
+            return Chart(url=url, opened_in_browser=True, source="server")
+        if where != "client":
+            try:
+                detailed = self._send(get_visualization.sync_detailed, **query)
+                return visualization.chart_result(
+                    detailed.content, url, "server", save_path, open_browser
+                )
+            except visualization.SERVER_CANNOT_RENDER as error:
+                if where == "server":
+                    raise
+                visualization.log_fallback(query["metric_type"], error)
+        metrics = self.get_metrics(query["metric_type"], operation_type, backend, status, window)
+        png = visualization.render_locally(metrics, query["metric_type"], width, height)
+        return visualization.chart_result(png, url, "client", save_path, open_browser)
 
     def get_config(self) -> ConfigResult:
         """The current telemetry settings."""
@@ -221,6 +262,30 @@ class WALTelemetryClient:
         )
         return unwrap(self._send(update_config.sync_detailed, body=body), config_from_api)
 
+    def get_time_series(
+        self,
+        metric_type: TelemetryMetricType | str,
+        start_time: arguments.Timestamp,
+        end_time: arguments.Timestamp,
+        step: float,
+        aggregation: TelemetryAggregation | str = TelemetryAggregation.AVERAGE,
+        operation_type: str | None = None,
+        backend: str | None = None,
+        status: str | None = None,
+    ) -> TimeSeriesResult:
+        """A metric aggregated per `step`-second bucket in one request (reference server only;
+        others raise `NotFoundError`). `get_metrics_over_time` works with every server."""
+        query = arguments.time_series_query(
+            metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
+        )
+        return unwrap(self._send(get_time_series.sync_detailed, **query), time_series_from_api)
+
+    def get_report_status(self, report_id: str) -> ReportStatusResult:
+        """A report's state and files (reference server only; others raise `NotFoundError`)."""
+        report_id = checked_report_id(report_id)
+        detailed = self._send(get_report_status.sync_detailed, report_id)
+        return unwrap(detailed, report_status_from_api)
+
     def get_metrics_over_time(
         self,
         metric_type: TelemetryMetricType | str,
@@ -229,27 +294,52 @@ class WALTelemetryClient:
         status: str | None = None,
         start_time: arguments.Timestamp | None = None,
         end_time: arguments.Timestamp | None = None,
-        interval: str = "hour",
+        interval: str | float = "hour",
     ) -> MetricsOverTime:
-        """A metric averaged per 'hour', 'day' or 'week' bucket (the last 24 hours by default)."""
-        over_time = plan(metric_type, start_time, end_time, interval)
-        return metrics_over_time(
-            self.get_metrics,
-            over_time,
-            operation_type=operation_type,
-            backend=backend,
-            status=status,
-        )
+        """A metric averaged per bucket: 'hour', 'day', 'week' or a step in seconds.
+
+        The range defaults to the last 24 hours. One server-side query where the server offers
+        it; otherwise one request per bucket, at most 8 at a time. `.series` is a `TimeSeries`.
+        """
+        filters = {"operation_type": operation_type, "backend": backend, "status": status}
+        over_time = over_time_plan(metric_type, start_time, end_time, interval, **filters)
+        if self._offers_timeseries:
+            try:
+                step = step_seconds(interval)
+                result = self.get_time_series(
+                    over_time.metric_type,
+                    over_time.start_time,
+                    over_time.end_time,
+                    step,
+                    TelemetryAggregation.AVERAGE,
+                    **filters,
+                )
+                return from_server_buckets(over_time, result)
+            except NotFoundError as error:
+                if not is_missing_operation(error):
+                    raise
+                self._offers_timeseries = False
+        return per_bucket_requests(self.get_metrics, over_time, filters)
 
     def monitor_realtime(
         self,
         callback: Callable[[RealtimeMetrics, int], None],
         interval: float = 5,
         duration: float | None = None,
-    ) -> int:
+        *,
+        on_error: Callable[[BaseException, int], None] | None = None,
+        raise_errors: bool = False,
+        alerts: Iterable[AlertRule | str] | None = None,
+        on_alert: Callable[[AlertEvent], None] | None = None,
+        background: bool = False,
+    ) -> "Monitor[RealtimeMetrics]":
         """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
-        Blocks; ends early on KeyboardInterrupt. Returns how many iterations ran.
+        Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
+        (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
+        `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
+        `on_alert`. Blocks until done (Ctrl-C ends it quietly) unless `background`, which returns
+        the running monitor at once: `stop()` and `join()` it.
         """
         from wal_telemetry_sdk.monitor import Monitor
 
@@ -258,10 +348,81 @@ class WALTelemetryClient:
             callback,
             interval=interval,
             duration=duration,
-            raise_errors=True,
+            on_error=on_error,
+            raise_errors=raise_errors,
+            alerts=AlertEvaluator(alerts, on_event=on_alert) if alerts else None,
         )
+        if background:
+            return monitor.start()
         monitor.run()
-        return monitor.iterations
+        return monitor
+
+    def iter_realtime(
+        self, interval: float = 5, duration: float | None = None
+    ) -> Iterator[RealtimeMetrics]:
+        """Real-time metrics every `interval` seconds, as an iterator (errors propagate)."""
+        from wal_telemetry_sdk.monitor import iter_ticks
+
+        return iter_ticks(self.get_realtime_metrics, interval, duration)
+
+    def begin_generate_report(
+        self,
+        start_time: arguments.Timestamp | None = None,
+        end_time: arguments.Timestamp | None = None,
+        *,
+        on_progress: Callable[[ReportProgress], None] | None = None,
+        poll_interval: float = 0.5,
+    ) -> ReportPoller:
+        """Start a report and return a poller: `result(timeout)`, `done()`, `status()`.
+
+        The poller follows the server's report status, or, on servers without one, waits until
+        the report's page stops answering 404. `poller.report` is
+        """
+        report = self.generate_report(start_time, end_time)
+        report_id = checked_report_id(report.report_id or "")
+        return ReportPoller(
+            report_id,
+            lambda: self.report_progress(report_id),
+            interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def report_progress(self, report_id: str) -> ReportProgress:
+        """Where a report is: the server's status, or its page's existence where there is none."""
+        report_id = checked_report_id(report_id)
+        if self._offers_report_status:
+            try:
+                status = self.get_report_status(report_id)
+                return ReportProgress(status.status, status.files, status.extra.get("error"))
+            except NotFoundError as error:
+                if not is_missing_operation(error):
+                    raise
+                self._offers_report_status = False
+        try:
+            page = self.get_report_file(report_id, REPORT_PAGE)
+        except NotFoundError:
+            return ReportProgress(state="pending")
+        return progress_from_page(page.content or b"")
+
+    def download_report(
+        self, report_id: str, directory: str | os.PathLike[str], *, timeout: float = 120
+    ) -> list[Path]:
+        """Wait for a report (up to `timeout` s) and save all its files into `directory`.
+
+        All or nothing: files land only once every one was fetched. Charts an upstream report
+        links but never wrote (no data) are skipped. Returns the paths written.
+        """
+        report_id = checked_report_id(report_id)
+        progress = ReportPoller(report_id, lambda: self.report_progress(report_id)).result(timeout)
+        contents = {}
+        for name in progress.files:
+            try:
+                contents[name] = self.get_report_file(report_id, name).content or b""
+            except NotFoundError:
+                if name.endswith(".png") and not self._offers_report_status:
+                    continue
+                raise
+        return save_folder(contents, directory)
 
     def _send(self, endpoint: Callable[..., Response[Any]], *args: Any, **kwargs: Any) -> Any:
         """Call a generated `*_detailed` function; what escapes it becomes an SDK exception."""

@@ -135,3 +135,8 @@ def _request_id(response: httpx.Response | None) -> str | None:
         if value:
             return value
     return None
+
+
+def is_missing_operation(error: NotFoundError) -> bool:
+    """Whether a 404 means the server has no such operation (a framework's bare "Not Found")."""
+    return bool(error.detail == "Not Found")

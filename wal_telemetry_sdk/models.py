@@ -4,15 +4,21 @@ Both server dialects end in these classes. Where the upstream server leaves a fi
 derived from what it does send (see `realtime_from_api`), or left as None when it cannot be.
 """
 
+import functools
+import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
 
+if TYPE_CHECKING:
+    from wal_telemetry_sdk.timeseries import TimeSeries
+
 __all__ = [
     "BackendHealth",
+    "Chart",
     "ConfigResult",
     "FileResult",
     "LatencyStats",
@@ -23,7 +29,9 @@ __all__ = [
     "MetricsResult",
     "RealtimeMetrics",
     "ReportResult",
+    "ReportStatusResult",
     "TelemetryConfig",
+    "TimeSeriesResult",
     "ValueSummary",
 ]
 
@@ -224,6 +232,17 @@ class FileResult(Subscriptable):
 
 
 @attrs.frozen
+class Chart(FileResult):
+    """A PNG chart and who drew it: `source` is "server", or "client" for one drawn here."""
+
+    source: str = "server"
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows the chart itself."""
+        return self.content
+
+
+@attrs.frozen
 class MetricsBucket(Subscriptable):
     """The metrics of one time bucket: its bounds, its midpoint, its tree and series."""
 
@@ -235,11 +254,64 @@ class MetricsBucket(Subscriptable):
 
 
 @attrs.frozen
+class TimeSeriesResult(Subscriptable):
+    """A metric bucketed on the server in one request (reference server only)."""
+
+    success: bool
+    operation: str | None
+    timestamp: float | None
+    metric_type: TelemetryMetricType | str | None
+    aggregation: TelemetryAggregation | str | None
+    start_time: float | None
+    end_time: float | None
+    step: float | None
+    buckets: list[MetricsBucket]
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class ReportStatusResult(Subscriptable):
+    """A report's state and the files written so far (reference server only)."""
+
+    success: bool | None
+    report_id: str
+    status: ReportState | str
+    files: list[str]
+    created_at: float | None
+    completed_at: float | None
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
 class MetricsOverTime(Subscriptable):
-    """A metric over consecutive time buckets, oldest first (the seed's `time_series`)."""
+    """A metric over consecutive time buckets, oldest first, in the seed's shape.
+
+    `time_series` holds the buckets as the seed returned them; `series` gives the same data as a
+    columnar `TimeSeries` for analysis. `source` says how it was fetched: `"timeseries"` (one
+    server-side query) or `"per-bucket"` (one request per bucket).
+    """
 
     metric_type: TelemetryMetricType
     start_time: float
     end_time: float
-    interval: str
-    time_series: list[MetricsBucket]
+    interval: str | float
+    time_series: list[MetricsBucket] = attrs.field(factory=list)
+    source: str | None = None
+    success: bool = True
+    operation: str = "get_metrics_over_time"
+    timestamp: float = attrs.field(factory=time.time)
+
+    def filled(self, buckets: list[MetricsBucket], *, source: str) -> "MetricsOverTime":
+        """This result with its buckets, stamped now."""
+        return attrs.evolve(self, time_series=buckets, source=source, timestamp=time.time())
+
+    @functools.cached_property
+    def series(self) -> "TimeSeries":
+        """The buckets as a columnar `TimeSeries`: one point per bucket and series label."""
+        from wal_telemetry_sdk.timeseries import TimeSeries
+
+        buckets = [
+            {"timestamp": b.timestamp, "end_time": b.end_time, "metrics": b.metrics}
+            for b in self.time_series
+        ]
+        return TimeSeries.from_buckets(buckets, metric_type=self.metric_type.value)

@@ -8,7 +8,6 @@ count ticks from 0, the same numbering the callback, `on_error` and alerts see.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import math
@@ -187,6 +186,8 @@ def iter_ticks(
 
 async def _aticks(interval: float, duration: float | None) -> AsyncIterator[int]:
     """Async `_ticks`, sleeping with `asyncio.sleep` on the event loop's clock."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     schedule = _Schedule(interval, duration, loop.time())
     iteration = 0

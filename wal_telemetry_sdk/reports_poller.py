@@ -8,7 +8,6 @@ logged and ignored, as with `concurrent.futures`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,8 @@ from concurrent.futures import CancelledError
 from typing import Self, TypeVar
 
 import attrs
+
+from wal_telemetry_sdk.errors import WALTelemetryError
 
 __all__ = ["AsyncReportPoller", "ReportFailedError", "ReportPoller", "ReportProgress"]
 
@@ -33,7 +34,7 @@ class ReportProgress:
     detail: str | None = None
 
 
-class ReportFailedError(RuntimeError):
+class ReportFailedError(WALTelemetryError, RuntimeError):
     """The server reported that writing the report failed."""
 
     def __init__(self, report_id: str, progress: ReportProgress) -> None:
@@ -174,9 +175,13 @@ class AsyncReportPoller(_PollerBase):
     ) -> None:
         super().__init__(report_id, interval, on_progress)
         self._check = check
+        import asyncio
+
         self._task = asyncio.get_running_loop().create_task(self._poll())
 
     async def _poll(self) -> None:
+        import asyncio
+
         try:
             while not self._observe(await self._check()):
                 await asyncio.sleep(self._interval)
@@ -189,6 +194,8 @@ class AsyncReportPoller(_PollerBase):
 
     async def wait(self, timeout: float | None = None) -> bool:
         """Wait until polling ends or `timeout` passes; whether it has ended."""
+        import asyncio
+
         await asyncio.wait({self._task}, timeout=timeout)
         return self.done()
 

@@ -175,10 +175,10 @@ def test_metrics_over_time_has_one_bucket_per_interval(client: WALTelemetryClien
 
 def test_monitor_realtime_calls_back_on_schedule(client: WALTelemetryClient) -> None:
     seen: list[int] = []
-    count = client.monitor_realtime(
+    monitor = client.monitor_realtime(
         lambda metrics, iteration: seen.append(iteration), interval=0.2, duration=0.7
     )
-    assert seen == list(range(count)) and count == 4
+    assert seen == list(range(monitor.iterations)) and monitor.iterations == 4
 
 
 def test_server_side_validation_errors_are_typed(client: WALTelemetryClient) -> None:

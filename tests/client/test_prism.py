@@ -107,5 +107,10 @@ def test_every_method_sends_requests_the_spec_accepts(
     client.update_config(retention_days=7)
     over_time = client.get_metrics_over_time("error_rate", start_time=now - 7200, end_time=now)
     assert len(over_time.time_series) == 2
-    assert client.monitor_realtime(lambda metrics, i: None, interval=0.05, duration=0.1) == 2
+    assert (
+        client.monitor_realtime(lambda metrics, i: None, interval=0.05, duration=0.1).iterations
+        == 2
+    )
+    client.get_time_series("throughput", now - 7200, now, 3600, backend="json")
+    client.get_report_status("report_1795861061_a3f9")
     assert violations == []

@@ -1,9 +1,6 @@
 """The coverage table: every operation of openapi.yaml in every layer, and the README up to date.
 
-A missing cell fails its test. Two gaps are known and reported (strict xfails, so the tests
-fail once they are closed and this list must shrink): the Python SDK has no client methods for
-the reference-server-only operations `getReportStatus` and `getTimeSeries` (it polls reports
-through `reports_poller` and buckets time with one `get_metrics` request per bucket).
+A missing cell fails its test.
 """
 
 import importlib.util
@@ -27,10 +24,6 @@ def _load_script() -> ModuleType:
 
 coverage_table = _load_script()
 ROWS = {row["Operation"]: row for row in coverage_table.rows()}
-KNOWN_GAPS = {
-    ("getReportStatus", "Python SDK method"): "no WALTelemetryClient.get_report_status()",
-    ("getTimeSeries", "Python SDK method"): "no WALTelemetryClient.get_time_series()",
-}
 
 
 def _cells() -> list[object]:
@@ -38,9 +31,7 @@ def _cells() -> list[object]:
     for operation_id, _, _ in coverage_table.operations():
         label = next(name for name in ROWS if name.startswith(f"`{operation_id}`"))
         for column in coverage_table.COLUMNS:
-            gap = KNOWN_GAPS.get((operation_id, column))
-            marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
-            params.append(pytest.param(label, column, id=f"{operation_id}-{column}", marks=marks))
+            params.append(pytest.param(label, column, id=f"{operation_id}-{column}"))
     return params
 
 
