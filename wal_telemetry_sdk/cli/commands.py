@@ -1,0 +1,488 @@
+"""`wal-telemetry` commands: each is a thin shell over one client call and one rendering."""
+
+import csv
+import json
+import sys
+import webbrowser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from wal_telemetry_sdk._arguments import absolute_url, report_file_url
+from wal_telemetry_sdk.cli import render
+from wal_telemetry_sdk.cli.times import parse_interval, parse_time
+from wal_telemetry_sdk.client import WALTelemetryClient
+from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
+from wal_telemetry_sdk.errors import WALTelemetryError
+
+console = Console()
+METRIC_TYPES = [member.value for member in TelemetryMetricType]
+AGGREGATIONS = [member.value for member in TelemetryAggregation]
+
+
+class Context:
+    """Global options, turned into a client on first use."""
+
+    def __init__(
+        self,
+        url: str | None,
+        api_key: str | None,
+        timeout: float | None,
+        verify_ssl: bool | None,
+        debug: bool,
+    ) -> None:
+        self.options: dict[str, Any] = {
+            "base_url": url,
+            "api_key": api_key,
+            "timeout": timeout,
+            "verify_ssl": verify_ssl,
+        }
+        self.debug = debug
+
+    @contextmanager
+    def client(self) -> Iterator[WALTelemetryClient]:
+        with WALTelemetryClient(**self.options) as client:
+            yield client
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def time_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A `--start`/`--end` option parsed by `parse_time`."""
+
+    def convert(_: click.Context, __: click.Parameter, value: str | None) -> float | None:
+        try:
+            return None if value is None else parse_time(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return click.option(name, callback=convert, help=help_text)
+
+
+def filter_options(function: Any) -> Any:
+    """The filters shared by metrics, time series and charts."""
+    options: list[Any] = [
+        click.option(
+            "--operation", "operation_type", help="Only this operation type (e.g. append)."
+        ),
+        click.option("--backend", help="Only this backend (e.g. json, ipfs, s3)."),
+        click.option("--status", help="Only operations with this status (e.g. success)."),
+        time_option("--start", "Start: Unix seconds, ISO 8601, or an age like 24h."),
+        time_option("--end", "End: Unix seconds, ISO 8601, 'now', or an age like 1h."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def window(start: float | None, end: float | None) -> tuple[float, float] | None:
+    """A `(start, end)` range when either bound is given; the open side is 24 h ago or now."""
+    if start is None and end is None:
+        return None
+    end = end if end is not None else parse_time("now")
+    return (start if start is not None else end - 86400, end)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--url", envvar="WAL_TELEMETRY_API_URL", help="Server URL [env WAL_TELEMETRY_API_URL]."
+)
+@click.option(
+    "--api-key", envvar="WAL_TELEMETRY_API_KEY", help="API key [env WAL_TELEMETRY_API_KEY]."
+)
+@click.option(
+    "--timeout", type=float, help="Request timeout in seconds [env WAL_TELEMETRY_TIMEOUT]."
+)
+@click.option(
+    "--no-verify-ssl",
+    is_flag=True,
+    help="Skip TLS certificate checks [env WAL_TELEMETRY_VERIFY_SSL=0].",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debug logs.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    url: str | None,
+    api_key: str | None,
+    timeout: float | None,
+    no_verify_ssl: bool,
+    debug: bool,
+) -> None:
+    """Query, monitor and chart the WAL telemetry API."""
+    if debug:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s")
+    ctx.obj = Context(url, api_key, timeout, False if no_verify_ssl else None, debug)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_context
+def realtime(ctx: Context, as_json: bool) -> None:
+    """The latest real-time metrics."""
+    with ctx.client() as client:
+        metrics = client.get_realtime_metrics()
+    print_json(metrics.to_dict()) if as_json else console.print(render.realtime_table(metrics))
+
+
+@cli.command()
+@click.option("--type", "metric_type", type=click.Choice(METRIC_TYPES), help="Metric type.")
+@filter_options
+@click.option(
+    "--aggregation", type=click.Choice(AGGREGATIONS), help="Reduce each series to one number."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_context
+def metrics(
+    ctx: Context,
+    metric_type: str | None,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+    start: float | None,
+    end: float | None,
+    aggregation: str | None,
+    as_json: bool,
+) -> None:
+    """Stored metrics, filtered and optionally aggregated."""
+    with ctx.client() as client:
+        result = client.get_metrics(
+            metric_type=metric_type,
+            operation_type=operation_type,
+            backend=backend,
+            status=status,
+            time_range=window(start, end),
+            aggregation=aggregation,
+        )
+    print_json(result.to_dict()) if as_json else console.print(render.metrics_table(result))
+
+
+@cli.command()
+@click.argument("metric_type", type=click.Choice(METRIC_TYPES))
+@filter_options
+@click.option(
+    "--interval",
+    default="hour",
+    show_default=True,
+    help="hour, day, week, or a step such as 900, 15m, 6h.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write timestamp,series,value rows to this file ('-' for stdout).",
+)
+@click.option("--no-sparkline", is_flag=True, help="Leave out the sparkline column.")
+@pass_context
+def timeseries(
+    ctx: Context,
+    metric_type: str,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+    start: float | None,
+    end: float | None,
+    interval: str,
+    csv_path: str | None,
+    no_sparkline: bool,
+) -> None:
+    """A metric bucketed over time, with trends and anomalies."""
+    try:
+        step = parse_interval(interval)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--interval") from None
+    with ctx.client() as client:
+        result = client.get_metrics_over_time(
+            metric_type,
+            operation_type=operation_type,
+            backend=backend,
+            status=status,
+            start_time=start,
+            end_time=end,
+            interval=step,
+        )
+    series = result.series
+    if csv_path:
+        write_csv(series, csv_path)
+        if csv_path == "-":
+            return
+    console.print(render.timeseries_table(series, spark=not no_sparkline))
+
+
+def write_csv(series: Any, path: str) -> None:
+    """Rows of `timestamp,series,value`, oldest first within each series."""
+    with click.open_file(path, "w", atomic=path != "-") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["timestamp", "series", "value"])
+        for labels in series.labels:
+            for moment, value in series[labels]:
+                writer.writerow([moment, ":".join(labels), value])
+
+
+@cli.command()
+@click.option(
+    "--interval", type=float, default=5.0, show_default=True, help="Seconds between ticks."
+)
+@click.option(
+    "--duration", type=float, help="Stop after this many seconds (default: until Ctrl-C)."
+)
+@click.option(
+    "--alert",
+    "alerts",
+    multiple=True,
+    help="A rule such as 'operation_latency.percentile_95>500' or "
+    "'success_rate.value<0.99 for 3'. Repeatable.",
+)
+@pass_context
+def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple[str, ...]) -> None:
+    """A live view of real-time metrics, with alerts."""
+    from rich.live import Live
+
+    from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
+
+    try:
+        rules = [AlertRule.parse(text) for text in alerts]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--alert") from None
+
+    def on_alert(event: AlertEvent) -> None:
+        colour = "red" if event.state == "firing" else "green"
+        live.console.print(
+            f"[{colour}]{event.state.upper()}[/] {event.rule.name}: value {event.value}"
+        )
+
+    def on_error(error: BaseException, iteration: int) -> None:
+        live.console.print(f"[yellow]tick {iteration}: {error}[/]")
+
+    with ctx.client() as client, Live(console=console, auto_refresh=False) as live:
+        client.monitor_realtime(
+            lambda metrics, _: live.update(render.realtime_table(metrics), refresh=True),
+            interval=interval,
+            duration=duration,
+            alerts=rules,
+            on_alert=on_alert,
+            on_error=on_error,
+        )
+
+
+@cli.command()
+@time_option("--start", "Start: Unix seconds, ISO 8601, or an age like 24h (default 24h).")
+@time_option("--end", "End: Unix seconds, ISO 8601, or 'now' (default now).")
+@click.option("--wait", is_flag=True, help="Wait until the report's files are written.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Download every file into DIR (implies --wait).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the report in a browser.")
+@click.option(
+    "--wait-timeout",
+    type=float,
+    default=300,
+    show_default=True,
+    help="Seconds to wait for the report.",
+)
+@pass_context
+def report(
+    ctx: Context,
+    start: float | None,
+    end: float | None,
+    wait: bool,
+    output: str | None,
+    open_browser: bool,
+    wait_timeout: float,
+) -> None:
+    """Generate a performance report."""
+    with ctx.client() as client:
+        if not (wait or output):
+            result = client.generate_report(
+                start_time=start, end_time=end, open_browser=open_browser
+            )
+            url = absolute_url(client.base_url, result.report_url or "")
+            console.print(f"report {result.report_id} started: {url}")
+            return
+        with console.status("writing report…") as status:
+            poller = client.begin_generate_report(
+                start_time=start,
+                end_time=end,
+                on_progress=lambda progress: status.update(
+                    f"report {progress.state}: {len(progress.files)} files"
+                ),
+            )
+            poller.result(timeout=wait_timeout)
+        console.print(f"report {poller.report_id} complete")
+        if output:
+            paths = client.download_report(poller.report_id, output)
+            console.print(f"downloaded {len(paths)} files to {output}")
+            target = str(Path(output, "report.html").resolve().as_uri())
+        else:
+            target = report_file_url(client.base_url, poller.report_id, "report.html")
+        console.print(target)
+        if open_browser:
+            webbrowser.open(target)
+
+
+@cli.command()
+@click.argument("metric_type", type=click.Choice(METRIC_TYPES))
+@filter_options
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="Save the PNG here (default METRIC.png)."
+)
+@click.option(
+    "--width", type=int, default=12, show_default=True, help="Width in inches (100 px each)."
+)
+@click.option(
+    "--height", type=int, default=8, show_default=True, help="Height in inches (100 px each)."
+)
+@click.option(
+    "--source",
+    type=click.Choice(["auto", "server", "client"]),
+    default="auto",
+    show_default=True,
+    help="Who renders: the server, this machine, or server with fallback.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the chart afterwards.")
+@pass_context
+def chart(
+    ctx: Context,
+    metric_type: str,
+    operation_type: str | None,
+    backend: str | None,
+    status: str | None,
+    start: float | None,
+    end: float | None,
+    output: str | None,
+    width: int,
+    height: int,
+    source: str,
+    open_browser: bool,
+) -> None:
+    """Render a chart of a metric type to a PNG file."""
+    with ctx.client() as client:
+        result = client.get_visualization(
+            metric_type=metric_type,
+            operation_type=operation_type,
+            backend=backend,
+            status=status,
+            time_range=window(start, end),
+            width=width,
+            height=height,
+            save_path=output or f"{metric_type}.png",
+            open_browser=open_browser,
+            source=source,
+        )
+    console.print(
+        f"saved {result.saved_path} ({result.source}-rendered, {width * 100}x{height * 100} px)"
+    )
+
+
+@cli.group()
+def config() -> None:
+    """Read or change the telemetry settings."""
+
+
+@config.command("get")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@pass_context
+def config_get(ctx: Context, as_json: bool) -> None:
+    """Show the current settings."""
+    with ctx.client() as client:
+        result = client.get_config()
+    settings = result.config.to_dict()
+    print_json(settings) if as_json else console.print(
+        render.key_value_table("settings", settings.items())
+    )
+
+
+@config.command("set")
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@pass_context
+def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
+    """Change settings, e.g. `retention_days=14 enable_detailed_timing=false`."""
+    changes = dict(parse_assignment(text) for text in assignments)
+    with ctx.client() as client:
+        result = client.update_config(**changes)
+    console.print(render.key_value_table("settings", result.config.to_dict().items()))
+    if result.warning:
+        console.print(f"[yellow]warning:[/] {result.warning}")
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """`key=value` with the value read as JSON when it is JSON (numbers, true/false), else text."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="KEY=VALUE")
+    lowered = raw.strip().lower()
+    if lowered in {"true", "yes", "on"}:
+        return key, True
+    if lowered in {"false", "no", "off"}:
+        return key, False
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--db", help="SQLite file (default: a file in the working directory).")
+@click.option("--demo", is_flag=True, help="Seed 24 h of history and keep a live workload running.")
+@click.option("--seed", type=int, help="Random seed for a repeatable workload.")
+@click.option("--api-key", "server_api_key", help="Require this API key.")
+def serve(
+    host: str, port: int, db: str | None, demo: bool, seed: int | None, server_api_key: str | None
+) -> None:
+    """Run the reference server (extra `[server]`)."""
+    from wal_telemetry_server.__main__ import main as server_main
+
+    argv = ["--host", host, "--port", str(port)]
+    argv += ["--db", db] if db else []
+    argv += ["--demo"] if demo else []
+    argv += ["--seed", str(seed)] if seed is not None else []
+    argv += ["--api-key", server_api_key] if server_api_key else []
+    raise SystemExit(server_main(argv))
+
+
+@cli.command()
+@click.option(
+    "--output", default="demo-output", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--ticks", type=int, default=5, show_default=True, help="Real-time monitoring ticks.")
+@click.option(
+    "--interval", type=float, default=1.0, show_default=True, help="Seconds between ticks."
+)
+def demo(output: str, seed: int, ticks: int, interval: float) -> None:
+    """Start a seeded reference server and run the whole dashboard flow against it."""
+    from wal_telemetry_sdk.cli.demo import run_demo
+
+    run_demo(Path(output), seed=seed, ticks=ticks, interval=interval, console=console)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one clear line and a non-zero exit on errors; tracebacks only with --debug."""
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        cli.main(args=argv, prog_name="wal-telemetry", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except (WALTelemetryError, ValueError, OSError, TimeoutError, ImportError) as error:
+        if debug:
+            raise
+        click.echo(f"error: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)

@@ -1,0 +1,151 @@
+"""`wal-telemetry demo`: a seeded reference server and the seed's dashboard flow against it."""
+
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
+from wal_telemetry_sdk.cli import render
+from wal_telemetry_sdk.client import WALTelemetryClient
+from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
+from wal_telemetry_sdk.models import RealtimeMetrics
+
+TRENDED = (
+    TelemetryMetricType.OPERATION_LATENCY,
+    TelemetryMetricType.THROUGHPUT,
+    TelemetryMetricType.ERROR_RATE,
+)
+
+
+def run_demo(output: Path, *, seed: int, ticks: int, interval: float, console: Console) -> None:
+    """Run every step of the dashboard flow and write its outputs under `output`."""
+    from wal_telemetry_server.testing import running_server
+
+    started = time.monotonic()
+    output.mkdir(parents=True, exist_ok=True)
+    with running_server(demo=True, seed=seed) as server:
+        console.print(f"reference server on {server.url} (seed {seed})")
+        with WALTelemetryClient(base_url=server.url) as client:
+            alerts = monitor_with_alerts(client, ticks, interval, console)
+            trends = analyse_trends(client, console)
+            charts = draw_charts(client, output / "charts", console)
+            report_files = write_report(client, output / "report", console)
+    summary = {
+        "server": server.url,
+        "alerts": [event_summary(event) for event in alerts],
+        "trends": trends,
+        "charts": [str(path) for path in charts],
+        "report": str(output / "report" / "report.html"),
+        "report_files": [str(path) for path in report_files],
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    (output / "summary.json").write_text(json.dumps(summary, indent=2))
+    console.rule("Summary")
+    console.print(
+        render.key_value_table(
+            "demo outputs",
+            [
+                ("charts", f"{len(charts)} PNGs in {output / 'charts'}"),
+                ("report", summary["report"]),
+                ("alerts", f"{len(alerts)} events"),
+                ("summary", str(output / "summary.json")),
+                ("took", f"{summary['seconds']} s"),
+            ],
+        )
+    )
+
+
+def monitor_with_alerts(
+    client: WALTelemetryClient, ticks: int, interval: float, console: Console
+) -> list[AlertEvent]:
+    """Watch real-time metrics for a few ticks; alert when latency runs above its recent norm."""
+    console.rule("1. Real-time monitoring with alerts")
+    history = client.get_metrics(
+        metric_type=TelemetryMetricType.OPERATION_LATENCY,
+        aggregation=TelemetryAggregation.AVERAGE,
+        time_range=(time.time() - 3600, time.time()),
+    )
+    averages = [s.value * 1000 for s in history.series if s.value]
+    norm_ms = statistics.fmean(averages) if averages else 100.0
+    rules = [
+        AlertRule.parse(f"operation_latency.percentile_95 > {norm_ms * 1.5:.1f} for 2"),
+        AlertRule.parse("success_rate.value < 0.99"),
+        AlertRule.parse("queue_size.value > 25"),
+    ]
+    console.print("rules: " + "; ".join(rule.name for rule in rules))
+    events: list[AlertEvent] = []
+
+    def show(metrics: RealtimeMetrics, iteration: int) -> None:
+        latency = metrics.operation_latency
+        console.print(
+            f"tick {iteration}: latency avg {render.number(latency.average)} ms, "
+            f"p95 {render.number(latency.percentile_95)} ms, "
+            f"success {render.percent(metrics.success_rate.value)}, "
+            f"throughput {render.number(metrics.throughput.value)} ops/s"
+        )
+
+    def alert(event: AlertEvent) -> None:
+        events.append(event)
+        colour = "red" if event.state == "firing" else "green"
+        console.print(
+            f"  [{colour}]{event.state.upper()}[/] {event.rule.name} (value {event.value:.3g})"
+        )
+
+    client.monitor_realtime(
+        show,
+        interval=interval,
+        duration=ticks * interval - interval / 2,
+        alerts=rules,
+        on_alert=alert,
+    )
+    return events
+
+
+def analyse_trends(client: WALTelemetryClient, console: Console) -> dict[str, Any]:
+    """Hourly series over the last 24 h, with trends and anomalies per series."""
+    console.rule("2. Time-series analysis (last 24 h, hourly)")
+    trends: dict[str, Any] = {}
+    for metric in TRENDED:
+        series = client.get_metrics_over_time(metric, interval="hour").series
+        console.print(render.timeseries_table(series))
+        trends[metric.value] = {
+            ":".join(labels): trend.percent_change for labels, trend in series.trend().items()
+        }
+    return trends
+
+
+def draw_charts(client: WALTelemetryClient, directory: Path, console: Console) -> list[Path]:
+    """One chart per metric type, server-rendered where possible."""
+    console.rule("3. Charts")
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for metric in TelemetryMetricType:
+        path = directory / f"{metric.value}.png"
+        result = client.get_visualization(metric_type=metric, save_path=str(path))
+        console.print(f"{metric.value}: {path} ({result.source}-rendered)")
+        paths.append(path)
+    return paths
+
+
+def write_report(client: WALTelemetryClient, directory: Path, console: Console) -> list[Path]:
+    """Generate a report of the last 24 h, wait for it, and download every file."""
+    console.rule("4. Report")
+    with console.status("writing report…"):
+        poller = client.begin_generate_report()
+        poller.result(timeout=120)
+    paths = client.download_report(poller.report_id, directory)
+    console.print(f"report {poller.report_id}: {len(paths)} files in {directory}")
+    return paths
+
+
+def event_summary(event: AlertEvent) -> dict[str, Any]:
+    return {
+        "rule": event.rule.name,
+        "state": event.state,
+        "value": event.value,
+        "iteration": event.iteration,
+    }
