@@ -10,7 +10,7 @@ TS := sdks/typescript
 TS_BIN := $(TS)/node_modules/.bin
 TS_GENERATED := $(TS)/src/generated/openapi.ts
 
-.PHONY: venv node generate check-generated lint lint-spec test test-fast demo bench clean
+.PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table
 
 venv: $(VENV)/.installed
@@ -81,6 +81,13 @@ test: venv node lint lint-spec check-generated spec-check test-ts
 
 demo: venv
 	$(BIN)/wal-telemetry demo --output demo-output
+
+# Open the demo's report from disk in headless Chromium (Debian's package, installed when missing)
+# and fail unless every chart image loads.
+check-report: demo
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
+	  --screenshot demo-output/report-screenshot.png
 
 bench: venv
 	$(BIN)/python bench/run_all.py
