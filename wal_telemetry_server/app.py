@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -47,7 +48,7 @@ def _service(request: Request) -> TelemetryService:
     return service
 
 
-async def _read(request: Request, work: Callable[[Any], T]) -> T:
+async def _read(request: Request, work: Callable[[sqlite3.Connection], T]) -> T:
     """Run `work(conn)` in a worker thread inside one read transaction of the store."""
     store = _service(request).store
 

@@ -31,7 +31,6 @@ FAILURE: Final = "failure"
 GAUGE_HEALTH: Final = "health"
 GAUGE_PENDING: Final = "queue_pending"
 GAUGE_PROCESSING: Final = "queue_processing"
-GAUGE_NAMES: Final = (GAUGE_HEALTH, GAUGE_PENDING, GAUGE_PROCESSING)
 
 API_PREFIX: Final = "/api/v0/wal/telemetry"
 MAX_POINTS: Final = 250_000
@@ -85,9 +84,6 @@ class Selection:
     def with_range(self, start_time: float | None, end_time: float | None) -> Selection:
         """The same filters over another time range."""
         return Selection(self.operation_type, self.backend, self.status, start_time, end_time)
-
-
-HEALTH_STATES: Final = {1.0: "online", 0.5: "degraded", 0.0: "offline"}
 
 
 def health_state(value: float) -> str:

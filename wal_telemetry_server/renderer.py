@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from wal_telemetry_server.charts import ChartSpec, render_png, warm_up
+from wal_telemetry_server.charts import ChartSpec, init_worker, render_png, warm_up
 
 
 class ChartRenderer:
@@ -28,7 +28,7 @@ class ChartRenderer:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=warm_up,
+                    initializer=init_worker,
                 )
             return self._pool
 
