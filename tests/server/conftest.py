@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def demo_client(wal_telemetry_server: RunningServer) -> Iterator[httpx.Client]:
-    """A client of the session's demo server (24 h of seeded history plus a live workload)."""
+    """A client of the shared demo server (24 h of seeded history plus a live workload)."""
     with httpx.Client(base_url=wal_telemetry_server.url + API, timeout=60) as client:
         yield client
 
