@@ -24,6 +24,7 @@ from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
 from wal_telemetry_sdk import _visualization as visualization
+from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
 from wal_telemetry_sdk._dialects import (
     PARSE_ERRORS,
@@ -74,7 +75,7 @@ from wal_telemetry_sdk.reports_poller import AsyncReportPoller, ReportProgress
 __all__ = ["AsyncWALTelemetryClient"]
 
 
-class AsyncWALTelemetryClient:
+class AsyncWALTelemetryClient(ClientBase):
     """Async client for the WAL telemetry API, with the settings and methods of the sync one.
 
     Runs on asyncio. Use one instance per event loop; any number of tasks on that loop may share
@@ -96,31 +97,10 @@ class AsyncWALTelemetryClient:
         self._connect(settings, async_retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: AsyncRetryTransport) -> None:
-        self._settings = settings
+        self._adopt(settings)
         self._transport = transport
         self._http = httpx.AsyncClient(transport=transport, **client_options(settings))
         self._api = Client(base_url=settings.base_url).set_async_httpx_client(self._http)
-        # Operations only the reference server offers; set False on a server without them.
-        self._offers_timeseries = True
-        self._offers_report_status = True
-
-    @property
-    def base_url(self) -> str:
-        """The server's base URL, without a trailing slash."""
-        return self._settings.base_url
-
-    @property
-    def timeout(self) -> float:
-        """Seconds a call may take, retries included."""
-        return self._settings.timeout
-
-    @property
-    def max_retries(self) -> int:
-        """How many times a failed request is retried."""
-        return self._settings.max_retries
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:
         """A copy with another timeout or retry count that shares this client's connections."""

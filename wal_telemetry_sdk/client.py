@@ -20,6 +20,7 @@ from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
 from wal_telemetry_sdk import _visualization as visualization
+from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
 from wal_telemetry_sdk._dialects import (
     PARSE_ERRORS,
@@ -75,7 +76,7 @@ logger = logging.getLogger("wal_telemetry_sdk")
 R = TypeVar("R")
 
 
-class WALTelemetryClient:
+class WALTelemetryClient(ClientBase):
     """Client for the WAL telemetry API (`/api/v0/wal/telemetry`).
 
     Thread safety: an instance may be shared by any number of threads. All of them use its one
@@ -104,31 +105,10 @@ class WALTelemetryClient:
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
-        self._settings = settings
+        self._adopt(settings)
         self._transport = transport
         self._http = httpx.Client(transport=transport, **client_options(settings))
         self._api = Client(base_url=settings.base_url).set_httpx_client(self._http)
-        # Operations only the reference server offers; set False on a server without them.
-        self._offers_timeseries = True
-        self._offers_report_status = True
-
-    @property
-    def base_url(self) -> str:
-        """The server's base URL, without a trailing slash."""
-        return self._settings.base_url
-
-    @property
-    def timeout(self) -> float:
-        """Seconds a call may take, retries included."""
-        return self._settings.timeout
-
-    @property
-    def max_retries(self) -> int:
-        """How many times a failed request is retried."""
-        return self._settings.max_retries
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:
         """A copy with another timeout or retry count that shares this client's connections."""
