@@ -1,6 +1,6 @@
 """Decoding a 100k-point metrics body: plain `json.loads` against `json.loads` + `TimeSeries`.
 
-Goals (issue 5): the TimeSeries side within 1.5x the plain side's time, and its construction
+Goals: the TimeSeries side within 1.5x the plain side's time, and its construction
 under 40 MiB peak (tracemalloc). Both sides decode the same bytes; runs alternate and the table
 shows medians. Add a measurement by writing a function of the body and listing it in `main`.
 
