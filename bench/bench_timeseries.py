@@ -3,6 +3,8 @@
 Goals: the TimeSeries side within 1.5x the plain side's time, and its construction
 under 40 MiB peak (tracemalloc). Both sides decode the same bytes; runs alternate and the table
 shows medians. Add a measurement by writing a function of the body and listing it in `main`.
+A second table fetches the same body over loopback HTTP: `httpx` + `.json()` into plain dicts
+against the SDK's `get_metrics(...).to_timeseries()` (typed parse included).
 
     .venv/bin/python bench/bench_timeseries.py [--points 100000] [--runs 5]
 """
@@ -11,13 +13,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import http.server
 import json
 import random
 import statistics
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
+
+import httpx
 
 from wal_telemetry_sdk.timeseries import TimeSeries
 
@@ -89,6 +95,63 @@ def construction_peak(body: bytes) -> int:
         tracemalloc.stop()
 
 
+class StaticMetrics(http.server.BaseHTTPRequestHandler):
+    """Serves one fixed `GET /metrics` body, so both HTTP sides fetch identical bytes."""
+
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: Any) -> None:
+        """Quiet."""
+
+
+def over_http(points: int, runs: int) -> bool:
+    """The same body over loopback: plain httpx against the SDK, with the SDK's peak memory."""
+    from wal_telemetry_sdk import WALTelemetryClient
+
+    StaticMetrics.body = make_body(points)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StaticMetrics)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with httpx.Client() as raw, WALTelemetryClient(url) as client:
+            sides: dict[str, Callable[[], Any]] = {
+                "httpx + .json()": lambda: raw.get(f"{url}/api/v0/wal/telemetry/metrics").json(),
+                "SDK get_metrics().to_timeseries()": lambda: client.get_metrics(
+                    "operation_latency"
+                ).to_timeseries(),
+            }
+            samples: dict[str, list[float]] = {name: [] for name in sides}
+            for _ in range(runs):
+                for name, fetch in sides.items():
+                    gc.collect()
+                    started = time.perf_counter()
+                    fetch()
+                    samples[name].append(time.perf_counter() - started)
+            gc.collect()
+            tracemalloc.start()
+            sides["SDK get_metrics().to_timeseries()"]()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    finally:
+        server.shutdown()
+    times = {name: statistics.median(values) for name, values in samples.items()}
+    baseline = times["httpx + .json()"]
+    print(f"\nover loopback HTTP, {points} points")
+    print(f"{'measurement':<36} {'median ms':>10} {'x plain':>8} {'peak MiB':>9}")
+    for name, seconds in times.items():
+        memory = f"{peak / MiB:9.1f}" if name.startswith("SDK") else ""
+        print(f"{name:<36} {seconds * 1e3:10.1f} {seconds / baseline:8.2f} {memory}")
+    ratio = times["SDK get_metrics().to_timeseries()"] / baseline
+    return ratio <= TIME_GOAL and peak <= MEMORY_GOAL
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=100_000)
@@ -112,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:<24} {name:<26} {seconds * 1e3:10.1f} {ratio:8.2f} {memory}")
         ratio = times["json.loads + TimeSeries"] / baseline
         met = met and ratio <= TIME_GOAL and peak <= MEMORY_GOAL
+    met = over_http(args.points, max(args.runs, 3)) and met
     print(
         f"goals: time <= {TIME_GOAL}x plain, construction peak <= {MEMORY_GOAL // MiB} MiB:",
         end=" ",

@@ -13,6 +13,7 @@ seconds) and a `report_url`. Derivations, when a summary is missing:
 A value that cannot be derived is None, never a guess.
 """
 
+import itertools
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
@@ -139,8 +140,7 @@ def series_from_tree(tree: Mapping[str, Any]) -> list[MetricSeries]:
     for labels, leaf in iter_leaves(tree):
         where = "metrics." + ".".join(labels)
         if isinstance(leaf, list):
-            points = [(_point_part(p, 0, where), _point_part(p, 1, where)) for p in leaf]
-            series.append(MetricSeries(labels=labels, points=points))
+            series.append(MetricSeries(labels=labels, points=_points(leaf, where)))
         else:
             series.append(MetricSeries(labels=labels, value=_number(leaf, where)))
     return series
@@ -387,6 +387,21 @@ def _bool(value: object, name: str) -> bool:
 
 def _milliseconds(seconds: float | None) -> float | None:
     return None if seconds is None else seconds * MILLISECONDS
+
+
+def _points(leaf: list[Any], where: str) -> list[list[float]]:
+    """`[timestamp, value]` pairs as they came, once checked; pairs with ints become floats.
+
+    The check of well-formed float pairs runs in C (`map` over builtins), so large series stay
+    cheap; anything else takes the slow path that converts ints and names the broken point.
+    """
+    if (
+        set(map(type, leaf)) <= {list}
+        and set(map(len, leaf)) <= {2}
+        and set(map(type, itertools.chain.from_iterable(leaf))) <= {float}
+    ):
+        return leaf
+    return [[_point_part(p, 0, where), _point_part(p, 1, where)] for p in leaf]
 
 
 def _point_part(point: object, index: int, where: str) -> float:

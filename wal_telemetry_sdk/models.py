@@ -150,10 +150,10 @@ class RealtimeMetrics(Subscriptable):
 
 @attrs.frozen
 class MetricSeries(Subscriptable):
-    """One leaf of a metrics tree: its labels, and its `(timestamp, value)` points or one value."""
+    """One leaf of a metrics tree: its labels, and its `[timestamp, value]` points or one value."""
 
     labels: tuple[str, ...]
-    points: list[tuple[float, float]] = attrs.field(factory=list)
+    points: list[list[float]] = attrs.field(factory=list)
     value: float | None = None
 
     @property
@@ -174,6 +174,16 @@ class MetricsResult(Subscriptable):
     metrics: dict[str, Any]
     series: list[MetricSeries]
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def to_timeseries(self) -> "TimeSeries":
+        """The metrics as a columnar `TimeSeries` (an aggregated number is one point at
+        `timestamp`), for resampling, trends, anomalies or `to_pandas()`."""
+        from wal_telemetry_sdk.timeseries import TimeSeries
+
+        kind = None if self.metric_type is None else str(self.metric_type)
+        return TimeSeries.from_metrics_tree(
+            self.metrics, metric_type=kind, timestamp=self.timestamp
+        )
 
 
 @attrs.frozen

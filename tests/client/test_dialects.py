@@ -127,8 +127,8 @@ def test_metrics_trees_become_series_and_keep_the_raw_tree() -> None:
     assert result.metric_type is TelemetryMetricType.OPERATION_LATENCY
     assert result.metrics == body["metrics"]
     assert result.series == [
-        MetricSeries(("append", "json"), [(1795860941.52, 0.0121), (1795861001.52, 0.0134)]),
-        MetricSeries(("add", "ipfs"), [(1795860971.52, 0.081)]),
+        MetricSeries(("append", "json"), [[1795860941.52, 0.0121], [1795861001.52, 0.0134]]),
+        MetricSeries(("add", "ipfs"), [[1795860971.52, 0.081]]),
         MetricSeries(("add", "s3"), []),
     ]
 
