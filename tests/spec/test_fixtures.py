@@ -65,3 +65,15 @@ def test_unknown_enum_values_are_kept_as_strings() -> None:
     assert not isinstance(parsed.metric_type, models.TelemetryMetricType)
     known = models.MetricsResponse.from_dict({**body, "metric_type": "throughput"})
     assert known.metric_type is models.TelemetryMetricType.THROUGHPUT
+
+
+@pytest.mark.parametrize(
+    "leaf", ["fast", [[1.0, "slow"]], [[1.0, 2.0, 3.0]], {"deeper": [[1.0]]}, [1.0, 2.0]]
+)
+def test_metrics_tree_leaves_other_than_series_or_numbers_are_refused(leaf: Any) -> None:
+    validator = Draft202012Validator(
+        {"$ref": "#/components/schemas/MetricsResponse", "components": COMPONENTS}
+    )
+    body = {"success": True, "metrics": {"append": {"json": leaf}}}
+    assert list(validator.iter_errors(body)), leaf
+    assert not list(validator.iter_errors({**body, "metrics": {"append": {"json": 1.5}}}))
