@@ -4,50 +4,23 @@ Prism answers an invalid request with an error status (which the SDK raises) and
 problems in an `sl-violations` header, which the hook below collects.
 """
 
-import re
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from wal_telemetry_sdk import TelemetryAggregation, TelemetryMetricType, WALTelemetryClient
 
-ROOT = Path(__file__).resolve().parents[2]
-PRISM = ROOT / "node_modules" / ".bin" / "prism"
-LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
-
 pytestmark = pytest.mark.prism
 
 
 @pytest.fixture(scope="module")
-def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not PRISM.exists():
-        pytest.fail(f"{PRISM} is missing; run `make node`")
-    log = tmp_path_factory.mktemp("prism") / "prism.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(PRISM), "mock", str(ROOT / "openapi.yaml"), "--errors",
-             "-h", "127.0.0.1", "-p", "0"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 90
-        while not (match := LISTENING.search(log.read_text(errors="replace"))):
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "Prism did not start"
-            time.sleep(0.2)
-        yield match.group(1)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def prism_url(tmp_path_factory: pytest.TempPathFactory, start_prism: Any) -> Iterator[str]:
+    with start_prism(["mock"], tmp_path_factory.mktemp("prism") / "prism.log") as url:
+        yield url
 
 
 @pytest.fixture

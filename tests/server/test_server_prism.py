@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,53 +13,32 @@ import pytest
 from wal_telemetry_server.model import METRIC_TYPES
 from wal_telemetry_server.testing import running_server
 
-from .conftest import API, ROOT, seeded_database
+from .conftest import API, seeded_database
 
-PRISM = ROOT / "node_modules" / ".bin" / "prism"
 KEY = "prism-key"
-LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 
 
 class Proxy:
-    """A running `prism proxy --errors` process and everything it printed."""
+    """A running `prism proxy --errors` and the file holding everything it printed."""
 
-    def __init__(self, process: subprocess.Popen[bytes], log: Path, url: str) -> None:
-        self.process = process
-        self.log = log
+    def __init__(self, url: str, log: Path) -> None:
         self.url = url
+        self.log = log
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    if not PRISM.exists():
-        pytest.fail(f"{PRISM} is missing; run `make node`")
+def proxy(tmp_path_factory: pytest.TempPathFactory, start_prism: Any) -> Iterator[Proxy]:
     folder = tmp_path_factory.mktemp("prism")
     db = seeded_database(folder / "prism.sqlite3")
-    with running_server(api_key=KEY, demo=True, db_path=db) as server:
-        log = folder / "prism.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [str(PRISM), "proxy", str(ROOT / "openapi.yaml"), server.url, "--errors",
-                 "-h", "127.0.0.1", "-p", "0"],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 90
-            while not (match := LISTENING.search(log.read_text(errors="replace"))):
-                assert process.poll() is None, log.read_text(errors="replace")
-                assert time.monotonic() < deadline, "Prism did not start"
-                time.sleep(0.2)
-            yield Proxy(process, log, match.group(1))
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    log = folder / "prism.log"
+    with (
+        running_server(api_key=KEY, demo=True, db_path=db) as server,
+        start_prism(["proxy", server.url], log) as url,
+    ):
+        yield Proxy(url, log)
 
 
 @pytest.fixture(scope="module")
