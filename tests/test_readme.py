@@ -18,13 +18,21 @@ def blocks(language: str) -> list[str]:
 
 
 @pytest.fixture
-def environment(wal_telemetry_server: Any) -> dict[str, str]:
+def run(wal_telemetry_server: Any, tmp_path: Path) -> Any:
+    """Run a command in an empty folder, pointed at the test server, with the venv on PATH."""
     bin_dir = str(Path(sys.executable).parent)
-    return {
+    environment = {
         **os.environ,
         "WAL_TELEMETRY_API_URL": wal_telemetry_server.url,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
     }
+
+    def invoke(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300
+        )
+
+    return invoke
 
 
 def test_the_readme_has_one_python_snippet_and_a_command_line_tour() -> None:
@@ -33,28 +41,14 @@ def test_the_readme_has_one_python_snippet_and_a_command_line_tour() -> None:
     assert len(blocks("sh")) == 1
 
 
-def test_python_snippet_runs(environment: dict[str, str], tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", blocks("python")[0]],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_python_snippet_runs(run: Any, tmp_path: Path) -> None:
+    done = run(sys.executable, "-c", blocks("python")[0])
     assert done.returncode == 0, done.stderr
     assert "latency" in done.stdout and (tmp_path / "latency.png").is_file()
 
 
 @pytest.mark.parametrize("command", blocks("sh")[0].strip().splitlines())
-def test_command_line_tour_runs(command: str, environment: dict[str, str], tmp_path: Path) -> None:
-    done = subprocess.run(
-        ["bash", "-c", command],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_command_line_tour_runs(command: str, run: Any) -> None:
+    done = run("bash", "-c", command)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()

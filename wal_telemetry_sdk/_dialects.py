@@ -167,6 +167,7 @@ def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
     """A report's state and files, unknown states kept as strings."""
     if not isinstance(body.files, list | Unset):
         raise TypeError(f"files must be a list, got {type(body.files).__name__}")
+    error = _string(body.error, "error")
     return ReportStatusResult(
         success=_optional_bool(body.success, "success"),
         report_id=_required_string(body.report_id, "report_id"),
@@ -174,7 +175,7 @@ def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
         files=[_required_string(name, "files") for name in _optional(body.files) or []],
         created_at=_number(body.created_at, "created_at"),
         completed_at=_number(body.completed_at, "completed_at"),
-        extra={**body.additional_properties, **_present(error=_string(body.error, "error"))},
+        extra=body.additional_properties | ({"error": error} if error else {}),
     )
 
 
@@ -201,11 +202,15 @@ def _bucket(item: api.TimeBucket) -> MetricsBucket:
     end = _number(item.end_time, "end_time")
     if start is None or end is None:
         raise ValueError("a time bucket needs start_time and end_time")
-    stamp = _number(item.timestamp, "timestamp")
-    tree = item.metrics.to_dict()
-    return MetricsBucket(
-        start, end, (start + end) / 2 if stamp is None else stamp, tree, series_from_tree(tree)
-    )
+    return metrics_bucket(start, end, item.metrics.to_dict(), _number(item.timestamp, "timestamp"))
+
+
+def metrics_bucket(
+    start: float, end: float, tree: dict[str, Any], timestamp: float | None = None
+) -> MetricsBucket:
+    """One time bucket with its series, stamped at `timestamp` or else at its midpoint."""
+    stamp = (start + end) / 2 if timestamp is None else timestamp
+    return MetricsBucket(start, end, stamp, tree, series_from_tree(tree))
 
 
 def report_id_from(report_url: str | None, report_path: str | None) -> str | None:
@@ -364,11 +369,6 @@ def _optional_bool(value: object, name: str) -> bool | None:
     if not isinstance(value, bool):
         raise TypeError(f"{name} is not true or false: {value!r}")
     return value
-
-
-def _present(**values: object) -> dict[str, object]:
-    """The keyword arguments that are not None."""
-    return {key: value for key, value in values.items() if value is not None}
 
 
 def _required_string(value: object, name: str) -> str:

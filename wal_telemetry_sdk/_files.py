@@ -1,9 +1,18 @@
-"""Safe names and safe writes: no path built from an unchecked id, no file left half-written."""
+"""Safe names, safe writes and showing files: no path built from an unchecked id, no file left
+half-written, no browser failure raised."""
 
 import contextlib
+import logging
 import os
 import re
 import secrets
+from typing import Any
+
+from wal_telemetry_api_client.types import Response
+
+from wal_telemetry_sdk.models import FileResult
+
+logger = logging.getLogger("wal_telemetry_sdk")
 
 REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -49,3 +58,24 @@ def save_atomically(path: str | os.PathLike[str], content: bytes) -> str:
             os.unlink(temporary)
         raise
     return target
+
+
+def file_result(
+    detailed: Response[Any], url: str, save_path: str | os.PathLike[str] | None
+) -> FileResult:
+    """A downloaded file, written atomically to `save_path` when one is given."""
+    content = detailed.content
+    saved = save_atomically(save_path, content) if save_path is not None else None
+    content_type = detailed.headers.get("content-type")
+    return FileResult(url=url, content=content, content_type=content_type, saved_path=saved)
+
+
+def open_in_browser(url: str) -> bool:
+    """Open `url` with `webbrowser`; a failure is logged, as in the seed, not raised."""
+    import webbrowser
+
+    try:
+        return webbrowser.open(url)
+    except Exception as error:
+        logger.warning("Could not open %s in a browser: %r", url, error)
+        return False

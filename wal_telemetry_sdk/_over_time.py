@@ -8,12 +8,11 @@ concurrently with a bound, never one after another.
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import attrs
 
 from wal_telemetry_sdk._arguments import DAY, Timestamp, optional_text, ordered, timestamp
-from wal_telemetry_sdk._dialects import series_from_tree
+from wal_telemetry_sdk._dialects import metrics_bucket
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType, coerce_enum
 from wal_telemetry_sdk.models import MetricsBucket, MetricsOverTime, MetricsResult, TimeSeriesResult
 
@@ -72,11 +71,6 @@ def bounds(over_time: MetricsOverTime) -> list[tuple[float, float]]:
     return edges
 
 
-def bucket(start: float, end: float, tree: dict[str, Any]) -> MetricsBucket:
-    """One bucket, stamped at its midpoint as the seed did."""
-    return MetricsBucket(start, end, (start + end) / 2, tree, series_from_tree(tree))
-
-
 def from_server_buckets(over_time: MetricsOverTime, result: TimeSeriesResult) -> MetricsOverTime:
     """Fill the result from the server's buckets, stamped at their midpoints like the others."""
     buckets = [
@@ -98,7 +92,7 @@ def per_bucket_requests(
             aggregation=TelemetryAggregation.AVERAGE,
             **filters,
         )
-        return bucket(*edges, result.metrics)
+        return metrics_bucket(*edges, result.metrics)
 
     with ThreadPoolExecutor(CONCURRENT_BUCKETS, thread_name_prefix="wal-telemetry-bucket") as pool:
         buckets = list(pool.map(fetch, bounds(over_time)))
@@ -121,7 +115,7 @@ async def async_per_bucket_requests(
                 aggregation=TelemetryAggregation.AVERAGE,
                 **filters,
             )
-        return bucket(*edges, result.metrics)
+        return metrics_bucket(*edges, result.metrics)
 
     buckets = await asyncio.gather(*(fetch(edges) for edges in bounds(over_time)))
     return over_time.filled(list(buckets), source="per-bucket")

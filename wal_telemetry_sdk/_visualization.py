@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from wal_telemetry_sdk._files import save_atomically
+from wal_telemetry_sdk._files import open_in_browser, save_atomically
 from wal_telemetry_sdk.errors import APIStatusError, InternalServerError, NotFoundError
 from wal_telemetry_sdk.models import Chart, MetricsResult
 
@@ -45,8 +45,6 @@ def chart_result(
         save_path = Path(tempfile.mkdtemp(prefix="wal-telemetry-")) / "chart.png"
     saved = save_atomically(save_path, png) if save_path is not None else None
     if open_browser and saved is not None:
-        from wal_telemetry_sdk.client import open_in_browser
-
         open_in_browser(Path(saved).as_uri())
     return Chart(
         url=url,

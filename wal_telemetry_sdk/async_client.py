@@ -37,7 +37,12 @@ from wal_telemetry_sdk._dialects import (
     time_series_from_api,
     unwrap,
 )
-from wal_telemetry_sdk._files import checked_file_name, checked_report_id
+from wal_telemetry_sdk._files import (
+    checked_file_name,
+    checked_report_id,
+    file_result,
+    open_in_browser,
+)
 from wal_telemetry_sdk._over_time import (
     async_per_bucket_requests,
     from_server_buckets,
@@ -56,7 +61,6 @@ from wal_telemetry_sdk._transport import (
     network_error,
 )
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
-from wal_telemetry_sdk.client import file_result, open_in_browser
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import NotFoundError, WALTelemetryError, is_missing_operation
 from wal_telemetry_sdk.models import (

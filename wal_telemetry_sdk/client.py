@@ -1,6 +1,5 @@
 """`WALTelemetryClient`: the seed's client, typed, over the generated low-level client."""
 
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -33,7 +32,12 @@ from wal_telemetry_sdk._dialects import (
     time_series_from_api,
     unwrap,
 )
-from wal_telemetry_sdk._files import checked_file_name, checked_report_id, save_atomically
+from wal_telemetry_sdk._files import (
+    checked_file_name,
+    checked_report_id,
+    file_result,
+    open_in_browser,
+)
 from wal_telemetry_sdk._over_time import (
     from_server_buckets,
     per_bucket_requests,
@@ -72,7 +76,6 @@ if TYPE_CHECKING:
 
 __all__ = ["WALTelemetryClient"]
 
-logger = logging.getLogger("wal_telemetry_sdk")
 R = TypeVar("R")
 
 
@@ -416,24 +419,3 @@ class WALTelemetryClient(ClientBase):
             raise network_error(error, None) from error
         except PARSE_ERRORS as error:
             raise invalid_body(error) from error
-
-
-def file_result(
-    detailed: Response[Any], url: str, save_path: str | os.PathLike[str] | None
-) -> FileResult:
-    """A downloaded file, written atomically to `save_path` when one is given."""
-    content = detailed.content
-    saved = save_atomically(save_path, content) if save_path is not None else None
-    content_type = detailed.headers.get("content-type")
-    return FileResult(url=url, content=content, content_type=content_type, saved_path=saved)
-
-
-def open_in_browser(url: str) -> bool:
-    """Open `url` with `webbrowser`; a failure is logged, as in the seed, not raised."""
-    import webbrowser
-
-    try:
-        return webbrowser.open(url)
-    except Exception as error:
-        logger.warning("Could not open %s in a browser: %r", url, error)
-        return False

@@ -29,8 +29,9 @@ from wal_telemetry_api_client.api.timeseries import get_time_series
 from wal_telemetry_api_client.api.visualization import get_visualization
 
 from wal_telemetry_sdk import _dialects, _transport
+from wal_telemetry_sdk._files import file_result
 from wal_telemetry_sdk._responses import error_from_response, last_response
-from wal_telemetry_sdk.client import WALTelemetryClient, file_result
+from wal_telemetry_sdk.client import WALTelemetryClient
 
 from .shared import (
     BASE_URL,

@@ -25,22 +25,14 @@ from typing import Any, Protocol
 import pytest
 
 from wal_telemetry_sdk.client import WALTelemetryClient
+from wal_telemetry_sdk.enums import TelemetryMetricType
 
 from .shared import ROOT, mismatches
 
 DRIVER = ROOT / "sdks" / "typescript" / "dist" / "scripts" / "parity-driver.js"
 REALTIME_TRIES = 5
 REPLY_TIMEOUT = 30.0
-METRIC_TYPES = [
-    "operation_count",
-    "operation_latency",
-    "success_rate",
-    "error_rate",
-    "backend_health",
-    "throughput",
-    "queue_size",
-    "retry_count",
-]
+METRIC_TYPES = [member.value for member in TelemetryMetricType]
 
 
 class Server(Protocol):

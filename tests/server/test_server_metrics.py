@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from wal_telemetry_server.model import AGGREGATIONS
+
 from . import known
 
 OPERATION_TYPES = (
@@ -16,16 +18,6 @@ OPERATION_TYPES = (
     "error_rate",
     "retry_count",
     "throughput",
-)
-AGGREGATIONS = (
-    "sum",
-    "average",
-    "minimum",
-    "maximum",
-    "percentile_95",
-    "percentile_99",
-    "count",
-    "rate",
 )
 ALL_TYPES = (*OPERATION_TYPES, "backend_health", "queue_size")
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from wal_telemetry_server.model import METRIC_TYPES
+from wal_telemetry_server.model import AGGREGATIONS, METRIC_TYPES
 from wal_telemetry_server.testing import running_server
 
 from .conftest import API, seeded_database
@@ -65,16 +65,7 @@ def test_traffic_through_the_validating_proxy(proxy: Proxy, client: httpx.Client
     # metrics: every type, every aggregation, filters, either bound, empty results, limits
     for metric_type in METRIC_TYPES:
         expect(client.get("/metrics", params={"metric_type": metric_type, **hour}), 200)
-    for aggregation in (
-        "sum",
-        "average",
-        "minimum",
-        "maximum",
-        "percentile_95",
-        "percentile_99",
-        "count",
-        "rate",
-    ):
+    for aggregation in AGGREGATIONS:
         expect(client.get("/metrics", params={"aggregation": aggregation, **hour}), 200)
     body = expect(
         client.get("/metrics", params={"metric_type": "operation_latency", **seed_query}), 200
