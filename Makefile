@@ -9,6 +9,8 @@ PKG := generated/wal_telemetry_api_client
 TS := sdks/typescript
 TS_BIN := $(TS)/node_modules/.bin
 TS_GENERATED := $(TS)/src/generated/openapi.ts
+# The sync clients, rewritten from their async sources by scripts/unasync.py.
+SYNC_TWINS := wal_telemetry_sdk/_sync
 
 .PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table
@@ -38,13 +40,14 @@ generate: venv ts-node
 	  --meta none --output-path $(PKG) --fail-on-warning
 	touch $(PKG)/py.typed
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
+	$(BIN)/python scripts/unasync.py
 
 check-generated: generate
-	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED)); \
+	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED) $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
 	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
-	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml"
+	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml; $(SYNC_TWINS) match _async/"
 
 # Compile the TypeScript client, its tests and the parity driver (tsc --strict) into $(TS)/dist.
 ts-build: ts-node

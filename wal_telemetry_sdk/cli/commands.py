@@ -13,9 +13,9 @@ import click
 from rich.console import Console
 
 from wal_telemetry_sdk._arguments import absolute_url, report_file_url
+from wal_telemetry_sdk._sync.client import WALTelemetryClient
 from wal_telemetry_sdk.cli import render
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
-from wal_telemetry_sdk.client import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import WALTelemetryError
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from rich.console import Console
 
+from wal_telemetry_sdk._sync.client import WALTelemetryClient
 from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
 from wal_telemetry_sdk.cli import render
-from wal_telemetry_sdk.client import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.models import RealtimeMetrics
 
