@@ -42,7 +42,9 @@ generate: venv ts-node
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
 	$(BIN)/python scripts/unasync.py
 
-check-generated: generate
+check-generated: venv
+	$(BIN)/python scripts/unasync.py --check
+	$(MAKE) --no-print-directory generate
 	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED) $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
 	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \

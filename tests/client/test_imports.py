@@ -41,7 +41,7 @@ def test_a_sync_program_never_loads_asyncio_or_async_connections() -> None:
         "WALTelemetryClient().close()"
     )
     assert "asyncio" not in modules
-    assert "wal_telemetry_sdk._async_pool" not in modules
+    assert "wal_telemetry_sdk._async.pool" not in modules
 
 
 def test_the_async_client_brings_sniffio() -> None:

@@ -12,6 +12,10 @@ from typing import ParamSpec, TypeVar
 
 import httpx
 
+# httpcore imports sniffio each time it creates a lock; when sniffio is missing, every request
+# pays for a failed import. It is a dependency: importing it here makes its absence loud.
+import sniffio  # noqa: F401
+
 T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
