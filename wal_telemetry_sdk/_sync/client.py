@@ -364,8 +364,7 @@ class WALTelemetryClient(ClientBase):
         (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
         `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
         `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
-        the running monitor at once: `stop()` and `join()` it. The async client also awaits a
-        coroutine callback.
+        the running monitor at once: `stop()` and `join()` it.
         """
         monitor = Monitor(
             self.get_realtime_metrics,
