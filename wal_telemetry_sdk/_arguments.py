@@ -170,7 +170,7 @@ def time_series_query(
 
 
 def report_request(start_time: Timestamp | None, end_time: Timestamp | None) -> ReportRequest:
-    """The report's time range; as in the seed, it ends now and spans 24 hours by default."""
+    """The report's time range: as in the original client, the 24 hours up to now by default."""
     end = time.time() if end_time is None else timestamp(end_time, "end_time")
     start = end - DAY if start_time is None else timestamp(start_time, "start_time")
     start, end = ordered(start, end)

@@ -1,8 +1,9 @@
 """Generated models to typed results, for both server dialects: the one place of conversion.
 
-The reference server sends the seed's summaries (`operation_latency` in ms, `success_rate.value`,
-`report_id`); the upstream ipfs_kit_py server sends only per-`operation:backend` maps (latency in
-seconds) and a `report_url`. Derivations, when a summary is missing:
+The reference server sends the original client's summaries (`operation_latency` in ms,
+`success_rate.value`, `report_id`); the upstream ipfs_kit_py server sends only
+per-`operation:backend` maps (latency in seconds) and a `report_url`. Derivations, when a
+summary is missing:
 - `operation_latency`: average = count-weighted mean of the per-key means; minimum/maximum over
   keys; median and percentile_95 copied when there is one key (not derivable across keys);
   percentile_99 unknown. Seconds become milliseconds.

@@ -1,7 +1,7 @@
 """The SDK's exceptions: one tree rooted at `WALTelemetryError`.
 
 API errors (an error status, a `{"success": false}` body, a body that does not parse) are
-`ValueError`s, as the seed client promised. Network failures are `APIConnectionError`, which is
+`ValueError`s, as the original client promised. Network failures are `APIConnectionError`, which is
 a `ConnectionError` (so an `OSError`, like `requests.RequestException`) and never a `ValueError`.
 """
 
