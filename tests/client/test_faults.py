@@ -292,3 +292,22 @@ def test_a_callers_http_client_is_used_and_left_open(client_kind: Kind) -> None:
     assert seen and seen[0].headers["user-agent"].startswith("wal-telemetry-sdk/")
     assert not own.is_closed
     close_http(own)
+
+
+def test_a_request_that_fails_to_build_is_not_blamed_on_the_last_response(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a body that arrived and failed to parse is a response validation error."""
+    from wal_telemetry_api_client.api.config import get_config
+
+    def broken_builder(**kwargs: Any) -> Any:
+        raise TypeError("the request could not be built")
+
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        mock.get(f"{PREFIX}/realtime").respond(200, json=REALTIME)
+        config = mock.get(f"{PREFIX}/config").respond(200, json={"success": True})
+        client.get_realtime_metrics()
+        monkeypatch.setattr(get_config, "_get_kwargs", broken_builder)
+        with pytest.raises(TypeError, match="could not be built"):
+            client.get_config()
+    assert config.call_count == 0
