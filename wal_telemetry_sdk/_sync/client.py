@@ -47,7 +47,7 @@ from wal_telemetry_sdk._over_time import (
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
 from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
-from wal_telemetry_sdk._request_policy import client_options
+from wal_telemetry_sdk._request_policy import client_options, deadline_scope
 from wal_telemetry_sdk._sync.io import (
     CallbackResult,
     gather_bounded,
@@ -94,7 +94,9 @@ class WALTelemetryClient(ClientBase):
     30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
     bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
     request through your own httpx client (its proxies, TLS settings and hooks apply, and
-    `verify_ssl` does not); you close it.
+    `verify_ssl` does not); you close it. A decompressed body may hold at most
+    `max_response_bytes` (JSON, 64 MiB by default) or `max_file_bytes` (charts and report files,
+    256 MiB); a larger one raises `APIResponseValidationError`.
     """
 
     def __init__(
@@ -106,8 +108,18 @@ class WALTelemetryClient(ClientBase):
         *,
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
-        settings = resolve_settings(base_url, api_key, timeout, verify_ssl, max_retries)
+        settings = resolve_settings(
+            base_url,
+            api_key,
+            timeout,
+            verify_ssl,
+            max_retries,
+            max_response_bytes=max_response_bytes,
+            max_file_bytes=max_file_bytes,
+        )
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
@@ -457,7 +469,7 @@ class WALTelemetryClient(ClientBase):
     ) -> R:
         """Call a generated `*_detailed` function with its own signature and convert its answer;
         what escapes either is an SDK exception about this call."""
-        with call_errors():
+        with deadline_scope(self.timeout), call_errors():
             return convert(endpoint(*args, **kwargs))
 
 
