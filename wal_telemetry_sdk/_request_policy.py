@@ -83,6 +83,16 @@ def redacted(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: "<redacted>" if k.lower() in SENSITIVE_HEADERS else v for k, v in headers.items()}
 
 
+def without_secrets(text: str, headers: Mapping[str, str]) -> str:
+    """`text` with every credential the request carried (and its bare token) redacted."""
+    for name, value in headers.items():
+        if name.lower() in SENSITIVE_HEADERS and value:
+            for secret in (value, value.partition(" ")[2]):
+                if len(secret) >= 4:
+                    text = text.replace(secret, "<redacted>")
+    return text
+
+
 def is_replay_safe(request: httpx.Request) -> bool:
     """Whether sending `request` twice does no harm; only POST /report creates something new."""
     return not (request.method == "POST" and request.url.path.endswith("/report"))

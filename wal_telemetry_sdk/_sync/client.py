@@ -20,6 +20,7 @@ from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
 from wal_telemetry_sdk import charts
+from wal_telemetry_sdk._bodies import checked_file
 from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
@@ -199,7 +200,7 @@ class WALTelemetryClient(ClientBase):
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
         return self._send(
-            lambda detailed: file_result(detailed, url, save_path),
+            lambda detailed: file_result(detailed, file_name, url, save_path),
             get_report_file.sync_detailed,
             report_id,
             file_name,
@@ -239,9 +240,7 @@ class WALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                png = self._send(
-                    _content, get_visualization.sync_detailed, client=self._api, **query
-                )
+                png = self._send(_chart, get_visualization.sync_detailed, client=self._api, **query)
                 return charts.chart_result(png, url, "server", save_path, open_browser)
             except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
@@ -478,6 +477,7 @@ def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
     return lambda detailed: unwrap(detailed, convert)
 
 
-def _content(detailed: Response[Any]) -> bytes:
-    """The raw body of a generated file response."""
+def _chart(detailed: Response[Any]) -> bytes:
+    """The PNG a chart response carries; `ValueError` for anything else."""
+    checked_file("chart.png", detailed.content, detailed.headers.get("content-type"))
     return detailed.content
