@@ -140,7 +140,7 @@ def failure_envelope(response: httpx.Response | None) -> APIError | None:
     """The error a `{"success": false, "error": ...}` body stands for, if it is one."""
     try:
         body = response.json() if response is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(body, dict) and body.get("success") is False:
         return failure_from_envelope(body.get("error"), response)
@@ -163,7 +163,7 @@ def error_detail(content: bytes) -> Any:
     """The server's `detail` (FastAPI) or `error` (envelope), else a short excerpt of the body."""
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         text = content.decode("utf-8", "replace").strip()
         return " ".join(text.split())[:MAX_DETAIL_CHARS] or None
     if isinstance(body, dict):
