@@ -9,6 +9,7 @@ import logging
 import math
 import random
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -93,9 +94,23 @@ def without_secrets(text: str, headers: Mapping[str, str]) -> str:
     return text
 
 
-def is_replay_safe(request: httpx.Request) -> bool:
-    """Whether sending `request` twice does no harm; only POST /report creates something new."""
-    return not (request.method == "POST" and request.url.path.endswith("/report"))
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one request that creates something; its retries carry the same key."""
+    return uuid.uuid4().hex
+
+
+def creates_something(request: httpx.Request) -> bool:
+    """Only POST /report creates something new; every other request may be sent twice."""
+    return request.method == "POST" and request.url.path.endswith("/report")
+
+
+def echoes_idempotency(request: httpx.Request, response: httpx.Response) -> bool:
+    """Whether the server showed that it honours the request's `Idempotency-Key`."""
+    key = request.headers.get(IDEMPOTENCY_KEY)
+    return key is not None and response.headers.get(IDEMPOTENCY_KEY) == key
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -124,9 +139,11 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 class RetryBudget:
     """The retry bookkeeping of one call: retries left and the deadline shared by every attempt."""
 
-    def __init__(self, max_retries: int, timeout: float) -> None:
+    def __init__(self, max_retries: int, timeout: float, *, keys_honoured: bool = False) -> None:
         self.max_retries = max_retries
         self.retries_taken = 0
+        # Whether the server is known to honour idempotency keys (it echoed one).
+        self.keys_honoured = keys_honoured
         self.deadline = call_deadline.get() or time.monotonic() + timeout
 
     def start_attempt(self, request: httpx.Request) -> None:
@@ -138,11 +155,18 @@ class RetryBudget:
         capped = {k: remaining if v is None else min(v, remaining) for k, v in timeouts.items()}
         request.extensions = {**request.extensions, "timeout": capped}
 
+    def is_replay_safe(self, request: httpx.Request) -> bool:
+        """Whether sending `request` again does no harm: it creates nothing, or it carries an
+        idempotency key the server honours (the same key returns the first answer)."""
+        if not creates_something(request):
+            return True
+        return self.keys_honoured and IDEMPOTENCY_KEY in request.headers
+
     def delay_after_error(self, request: httpx.Request, error: Exception) -> float | None:
         """Seconds to wait before retrying after a network error, or None to give up."""
         if not isinstance(error, RETRYABLE_ERRORS):
             return None
-        if not is_replay_safe(request) and not isinstance(error, NOT_SENT_ERRORS):
+        if not self.is_replay_safe(request) and not isinstance(error, NOT_SENT_ERRORS):
             return None
         return self._next_delay(request, None, repr(error))
 
@@ -151,7 +175,7 @@ class RetryBudget:
     ) -> float | None:
         """Seconds to wait before retrying after `response`, or None to keep it."""
         status = response.status_code
-        if status not in REFUSED_STATUSES and not (status >= 500 and is_replay_safe(request)):
+        if status not in REFUSED_STATUSES and not (status >= 500 and self.is_replay_safe(request)):
             return None
         return self._next_delay(request, retry_after_seconds(response.headers), f"status {status}")
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import respx
 
-from tests.clients import Kind, close_http, make_client
+from tests.clients import Kind, close_http, make_client, mock_http
 from wal_telemetry_sdk import (
     APIConnectionError,
     APIResponseValidationError,
@@ -311,3 +311,67 @@ def test_a_request_that_fails_to_build_is_not_blamed_on_the_last_response(
         with pytest.raises(TypeError, match="could not be built"):
             client.get_config()
     assert config.call_count == 0
+
+
+CREATED = {"success": True, "report_id": "report_1", "report_url": f"{PREFIX}/reports/report_1/x"}
+
+
+@pytest.mark.usefixtures("quick_retries")
+@pytest.mark.parametrize("honoured", [True, False], ids=["key-honoured", "key-ignored"])
+def test_a_report_request_survives_a_closing_connection_where_keys_are_honoured(
+    client_kind: Kind, honoured: bool
+) -> None:
+    """429 with Retry-After, then the retry meets a connection the server is closing."""
+    keys: list[str] = []
+
+    def answers() -> Iterator[Any]:
+        echo = {"idempotency-key": keys[0]} if honoured else {}
+        yield httpx.Response(429, headers={"retry-after": "0", **echo})
+        yield httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        yield httpx.Response(200, json=CREATED, headers=echo)
+
+    script = answers()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        step = next(script)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        if honoured:
+            assert client.generate_report().report_id == "report_1"
+        else:
+            with pytest.raises(APIConnectionError):
+                client.generate_report()
+    close_http(http)
+    assert len(keys) == (3 if honoured else 2) and len(set(keys)) == 1 and len(keys[0]) == 32
+
+
+def test_each_report_request_has_a_key_of_its_own(client_kind: Kind) -> None:
+    keys: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        return httpx.Response(200, json=CREATED)
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        client.generate_report()
+        client.generate_report()
+    close_http(http)
+    assert len(set(keys)) == 2
+
+
+def test_pooled_connections_are_dropped_before_common_servers_close_them(
+    client_kind: Kind,
+) -> None:
+    """uvicorn and Apache close idle connections after 5 s; the SDK lets go after 4 s."""
+    with make_client(client_kind, BASE) as client:
+        pool = client._transport.inner
+        expiry = getattr(pool, "_keepalive_expiry", None)
+        if expiry is None:  # httpx's transport: its httpcore pool
+            expiry = pool._pool._keepalive_expiry
+    assert expiry is not None and expiry < 5

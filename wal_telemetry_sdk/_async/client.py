@@ -55,7 +55,11 @@ from wal_telemetry_sdk._over_time import (
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
 from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
-from wal_telemetry_sdk._request_policy import client_options, deadline_scope
+from wal_telemetry_sdk._request_policy import (
+    client_options,
+    deadline_scope,
+    new_idempotency_key,
+)
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import NotFoundError
@@ -180,13 +184,18 @@ class AsyncWALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default); never sent twice."""
+        """Start a report over a time range (the last 24 hours by default).
+
+        The request carries an idempotency key: where the server honours it, retries are as
+        safe as for any other request; elsewhere it is retried only when nothing was sent.
+        """
         body = arguments.report_request(start_time, end_time)
         report = await self._send(
             _converted(report_from_api),
             generate_report.asyncio_detailed,
             client=self._api,
             body=body,
+            idempotency_key=new_idempotency_key(),
         )
         if open_browser and report.report_url:
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))

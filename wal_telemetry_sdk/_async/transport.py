@@ -13,7 +13,12 @@ from wal_telemetry_sdk._async.io import async_connection_pool, async_sleep
 from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
-from wal_telemetry_sdk._request_policy import POOL_LIMITS, RetryBudget, log_response
+from wal_telemetry_sdk._request_policy import (
+    POOL_LIMITS,
+    RetryBudget,
+    echoes_idempotency,
+    log_response,
+)
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
@@ -30,10 +35,13 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.settings = settings
         self.owns_inner = owns_inner
+        self.keys_honoured = False  # learnt from the first echoed idempotency key
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         settings = self.settings
-        budget = RetryBudget(settings.max_retries, settings.timeout)
+        budget = RetryBudget(
+            settings.max_retries, settings.timeout, keys_honoured=self.keys_honoured
+        )
         limit = size_limit(request, settings.max_response_bytes, settings.max_file_bytes)
         while True:
             budget.start_attempt(request)
@@ -47,6 +55,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 await async_sleep(delay)
                 continue
             log_response(request, response, started)
+            if echoes_idempotency(request, response):
+                self.keys_honoured = budget.keys_honoured = True
             if response.is_success:
                 arrived.set(response)
                 return response

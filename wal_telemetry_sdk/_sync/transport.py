@@ -13,7 +13,12 @@ import httpx
 from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
-from wal_telemetry_sdk._request_policy import POOL_LIMITS, RetryBudget, log_response
+from wal_telemetry_sdk._request_policy import (
+    POOL_LIMITS,
+    RetryBudget,
+    echoes_idempotency,
+    log_response,
+)
 from wal_telemetry_sdk._sync.io import connection_pool, sleep
 
 
@@ -29,10 +34,13 @@ class RetryTransport(httpx.BaseTransport):
         self.inner = inner
         self.settings = settings
         self.owns_inner = owns_inner
+        self.keys_honoured = False  # learnt from the first echoed idempotency key
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         settings = self.settings
-        budget = RetryBudget(settings.max_retries, settings.timeout)
+        budget = RetryBudget(
+            settings.max_retries, settings.timeout, keys_honoured=self.keys_honoured
+        )
         limit = size_limit(request, settings.max_response_bytes, settings.max_file_bytes)
         while True:
             budget.start_attempt(request)
@@ -46,6 +54,8 @@ class RetryTransport(httpx.BaseTransport):
                 sleep(delay)
                 continue
             log_response(request, response, started)
+            if echoes_idempotency(request, response):
+                self.keys_honoured = budget.keys_honoured = True
             if response.is_success:
                 arrived.set(response)
                 return response
