@@ -14,6 +14,7 @@ from rich.console import Console
 
 from wal_telemetry_sdk._arguments import absolute_url, report_file_url
 from wal_telemetry_sdk.cli import render
+from wal_telemetry_sdk.cli.exporter import alerts, exporter
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
 from wal_telemetry_sdk.client import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
@@ -464,6 +465,10 @@ def demo(output: str, seed: int, ticks: int, interval: float) -> None:
     from wal_telemetry_sdk.cli.demo import run_demo
 
     run_demo(Path(output), seed=seed, ticks=ticks, interval=interval, console=console)
+
+
+cli.add_command(exporter)
+cli.add_command(alerts)
 
 
 def print_json(data: Any) -> None:
