@@ -56,15 +56,15 @@ def test_a_down_or_slow_target_gives_up_0_and_the_others_are_served(
 def test_prometheus_scrape_timeout_header_shortens_the_budget(
     frozen_realtime: dict[str, Any],
 ) -> None:
-    with FixedServer(frozen_realtime, delay=20) as slow:
-        with running_exporter(TargetSet((Target(slow.url),)), scrape_timeout=30) as exporter:
-            started = time.monotonic()
-            answer = httpx.get(
-                exporter + "/metrics",
-                headers={"X-Prometheus-Scrape-Timeout-Seconds": "1.5"},
-                timeout=30,
-            )
-            took = time.monotonic() - started
+    slow = FixedServer(frozen_realtime, delay=20)
+    with slow, running_exporter(TargetSet((Target(slow.url),)), scrape_timeout=30) as exporter:
+        started = time.monotonic()
+        answer = httpx.get(
+            exporter + "/metrics",
+            headers={"X-Prometheus-Scrape-Timeout-Seconds": "1.5"},
+            timeout=30,
+        )
+        took = time.monotonic() - started
     assert up(parse_samples(answer.text)) == 0.0
     assert took < 3
 

@@ -122,5 +122,5 @@ def test_config_file_mistakes_name_the_entry(tmp_path: Path, entry: str, problem
 def test_unreadable_config_file_is_named(tmp_path: Path) -> None:
     config = tmp_path / "exporter.toml"
     config.write_text("[[target]\n")
-    with pytest.raises(ValueError, match="cannot read config file .*exporter.toml"):
+    with pytest.raises(ValueError, match=r"cannot read config file .*exporter\.toml"):
         load_config(config)
