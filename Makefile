@@ -12,6 +12,7 @@ TS_GENERATED := $(TS)/src/generated/openapi.ts
 
 .PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table
+.PHONY: prometheus check-prometheus integrations
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -76,7 +77,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: venv node lint lint-spec check-generated spec-check test-ts
+test: venv node prometheus lint lint-spec check-generated spec-check test-ts
 	WAL_TELEMETRY_REQUIRE_TS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: venv
@@ -88,6 +89,20 @@ check-report: demo
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
 	  --screenshot demo-output/report-screenshot.png
+
+# Prometheus and promtool (Debian's package, installed when missing) for the exporter's tests.
+prometheus:
+	command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
+
+# The exporter against a real Prometheus: scrapes, stored values, dashboard queries, alert rules.
+check-prometheus: venv prometheus
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/exporter
+
+# The shipped Prometheus alerting rules, made from the SDK alert rules in integrations/.
+integrations: venv
+	$(BIN)/wal-telemetry alerts export --file integrations/alert-rules.txt \
+	  --output integrations/prometheus/wal-telemetry-alerts.yml
 
 bench: venv
 	$(BIN)/python bench/run_all.py

@@ -25,7 +25,7 @@ RATIO_PER_RATE = 1.0  # `success_rate`, `error_rate`: fractions 0..1
 OPERATION_LABELS = ("operation_type", "backend")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a dict key on every sample the exporter writes
 class Family:
     """One gauge family: its name, help text and label names."""
 
@@ -150,7 +150,10 @@ def _operation_labels(key: str) -> tuple[str, str] | None:
     return (operation, backend) if sep else None
 
 
-def samples(metrics: RealtimeMetrics) -> Iterator[tuple[Family, tuple[str, ...], float]]:
+Sample = tuple[Family, tuple[str, ...], float]  # a family, its label values, the value
+
+
+def samples(metrics: RealtimeMetrics) -> Iterator[Sample]:
     """Every known number of `metrics` as (family, label values, value in Prometheus units)."""
     for key, stats in metrics.latency.items():
         if (labels := _operation_labels(key)) is not None:
