@@ -116,3 +116,23 @@ def test_api_keys_reach_each_target_from_the_config_file_or_the_environment(
             httpx.get(exporter + "/metrics", timeout=30)
     assert keyed.requests[0]["Authorization"] == "Bearer node-key"
     assert shared.requests[0]["Authorization"] == "Bearer shared-key"
+
+
+def test_exposition_escapes_label_values_and_writes_every_number(
+    frozen_realtime: dict[str, Any],
+) -> None:
+    body = {
+        **frozen_realtime,
+        "backend_health": {'odd "name"\\\n': {"status": "online", "value": 1}},
+    }
+    body["queue_size"] = {"value": float("inf"), "by_key": {}}
+    with FixedServer(body) as server:
+        targets = TargetSet((Target(server.url), Target(f"http://127.0.0.1:{free_port()}")))
+        with running_exporter(targets) as exporter:
+            samples = parse_samples(httpx.get(exporter + "/metrics", timeout=30).text)
+    health = (
+        "wal_backend_health",
+        frozenset({("backend", 'odd "name"\\\n'), ("target", server.url)}),
+    )
+    assert samples[health] == 1.0
+    assert samples[("wal_overall_queue_size", frozenset({("target", server.url)}))] == float("inf")
