@@ -129,7 +129,9 @@ def test_exposition_escapes_label_values_and_writes_every_number(
     with FixedServer(body) as server:
         targets = TargetSet((Target(server.url), Target(f"http://127.0.0.1:{free_port()}")))
         with running_exporter(targets) as exporter:
-            samples = parse_samples(httpx.get(exporter + "/metrics", timeout=30).text)
+            text = httpx.get(exporter + "/metrics", timeout=30).text
+    samples = parse_samples(text)
+    assert f'wal_overall_queue_size{{target="{server.url}"}} +Inf' in text  # the format's spelling
     health = (
         "wal_backend_health",
         frozenset({("backend", 'odd "name"\\\n'), ("target", server.url)}),
