@@ -1,6 +1,7 @@
 """`wal-telemetry exporter` and `wal-telemetry alerts export` as a user runs them."""
 
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from wal_telemetry_sdk.cli import main
 from .conftest import parse_samples
 
 LISTENING = re.compile(r"listening on (http://\S+)")
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -28,9 +31,28 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_exporter_command_serves_metrics_and_stops_on_sigterm(wal_telemetry_server: Any) -> None:
-    command = [sys.executable, "-m", "wal_telemetry_sdk.cli", "exporter", "--listen", "127.0.0.1:0",
-               "--target", wal_telemetry_server.url]  # fmt: skip
+def readme_commands() -> list[str]:
+    """The commands of the README's "Prometheus and Grafana" section."""
+    section = README.read_text().split("## Prometheus and Grafana", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"^```bash\n(.*?)^```", section, flags=re.DOTALL | re.MULTILINE)
+    return block.strip().splitlines()
+
+
+def test_readme_commands_name_files_that_exist() -> None:
+    exporter, prometheus, grafana = readme_commands()
+    assert exporter.startswith("wal-telemetry exporter --target http://127.0.0.1:8000")
+    for path in re.findall(r"integrations/[\w./-]+", prometheus + grafana):
+        assert (ROOT / path).exists(), path
+
+
+def test_readme_exporter_command_serves_metrics_and_stops_on_sigterm(
+    wal_telemetry_server: Any,
+) -> None:
+    """The README's exporter command, pointed at the test server and a free port."""
+    words = shlex.split(readme_commands()[0].removesuffix("&"))
+    assert words[:2] == ["wal-telemetry", "exporter"]
+    words = [wal_telemetry_server.url if w == "http://127.0.0.1:8000" else w for w in words]
+    command = [sys.executable, "-m", "wal_telemetry_sdk.cli", *words[1:], "--listen", "127.0.0.1:0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
