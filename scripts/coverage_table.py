@@ -67,8 +67,7 @@ def python_generated(operation_id: str) -> str | None:
 
 def python_sdk_method(operation_id: str) -> str | None:
     sys.path.insert(0, str(ROOT))
-    from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
-    from wal_telemetry_sdk.client import WALTelemetryClient
+    from wal_telemetry_sdk import AsyncWALTelemetryClient, WALTelemetryClient
 
     name = snake_case(operation_id)
     if not callable(getattr(WALTelemetryClient, name, None)):

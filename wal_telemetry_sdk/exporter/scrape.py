@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
+from wal_telemetry_sdk import AsyncWALTelemetryClient
 from wal_telemetry_sdk.errors import WALTelemetryError
 from wal_telemetry_sdk.exporter.targets import Target
 from wal_telemetry_sdk.models import RealtimeMetrics

@@ -1,10 +1,10 @@
-"""`WALTelemetryClient`: the seed's client, typed, over the generated low-level client."""
+"""`AsyncWALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar
 
 import httpx
 from wal_telemetry_api_client import Client
@@ -18,50 +18,51 @@ from wal_telemetry_api_client.api.visualization import get_visualization
 from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
-from wal_telemetry_sdk import _visualization as visualization
+from wal_telemetry_sdk import charts
+from wal_telemetry_sdk._async.io import (
+    AsyncCallbackResult,
+    async_gather_bounded,
+    async_run_blocking,
+)
+from wal_telemetry_sdk._async.monitor import AsyncMonitor, async_iter_ticks
+from wal_telemetry_sdk._async.poller import AsyncReportPoller
+from wal_telemetry_sdk._async.transport import AsyncRetryTransport, async_retry_transport
+from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
-from wal_telemetry_sdk._dialects import (
-    PARSE_ERRORS,
+from wal_telemetry_sdk._conversion import (
     config_from_api,
-    invalid_body,
+    metrics_bucket,
     metrics_from_api,
     realtime_from_api,
     report_from_api,
     report_status_from_api,
     time_series_from_api,
-    unwrap,
 )
+from wal_telemetry_sdk._error_mapping import call_errors, is_missing_operation, unwrap
 from wal_telemetry_sdk._files import (
     checked_file_name,
     checked_report_id,
     file_result,
-    open_in_browser,
+    save_folder,
 )
 from wal_telemetry_sdk._over_time import (
+    CONCURRENT_BUCKETS,
+    bounds,
     from_server_buckets,
-    per_bucket_requests,
     step_seconds,
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
-from wal_telemetry_sdk._reports import (
-    REPORT_PAGE,
-    progress_from_page,
-    save_folder,
-)
-from wal_telemetry_sdk._transport import (
-    RetryTransport,
-    client_options,
-    network_error,
-    retry_transport,
-)
+from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
+from wal_telemetry_sdk._request_policy import client_options
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
-from wal_telemetry_sdk.errors import NotFoundError, WALTelemetryError, is_missing_operation
+from wal_telemetry_sdk.errors import NotFoundError
 from wal_telemetry_sdk.models import (
     Chart,
     ConfigResult,
     FileResult,
+    MetricsBucket,
     MetricsOverTime,
     MetricsResult,
     RealtimeMetrics,
@@ -69,28 +70,29 @@ from wal_telemetry_sdk.models import (
     ReportStatusResult,
     TimeSeriesResult,
 )
-from wal_telemetry_sdk.reports_poller import ReportPoller, ReportProgress
 
-if TYPE_CHECKING:
-    from wal_telemetry_sdk.monitor import Monitor
+__all__ = ["AsyncWALTelemetryClient"]
 
-__all__ = ["WALTelemetryClient"]
-
+P = ParamSpec("P")
+T = TypeVar("T")
 R = TypeVar("R")
+# Report files fetched at once by `download_report`.
+CONCURRENT_FILES = 4
 
 
-class WALTelemetryClient(ClientBase):
+class AsyncWALTelemetryClient(ClientBase):
     """Client for the WAL telemetry API (`/api/v0/wal/telemetry`).
 
-    Thread safety: an instance may be shared by any number of threads. All of them use its one
-    `httpx.Client` and so one connection pool of at most 16 connections; nothing else in the
-    client changes after construction. Use `with_options()` for other timeouts or retries.
+    Sharing: a `WALTelemetryClient` may be shared by any number of threads, an
+    `AsyncWALTelemetryClient` by any number of tasks on one event loop. Either uses one httpx
+    client and so one connection pool of at most 16 connections; nothing else in the client
+    changes after construction. Use `with_options()` for other timeouts or retries.
 
     Settings come from the arguments, else `WAL_TELEMETRY_API_URL`, `WAL_TELEMETRY_API_KEY`,
     `WAL_TELEMETRY_TIMEOUT` and `WAL_TELEMETRY_VERIFY_SSL`, else `http://localhost:8000`, no key,
     30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
     bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
-    request through your own `httpx.Client` (its proxies, TLS settings and hooks apply, and
+    request through your own httpx client (its proxies, TLS settings and hooks apply, and
     `verify_ssl` does not); you close it.
     """
 
@@ -102,40 +104,40 @@ class WALTelemetryClient(ClientBase):
         verify_ssl: bool | None = None,
         *,
         max_retries: int | None = None,
-        http_client: httpx.Client | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         settings = resolve_settings(base_url, api_key, timeout, verify_ssl, max_retries)
-        self._connect(settings, retry_transport(settings, http_client=http_client))
+        self._connect(settings, async_retry_transport(settings, http_client=http_client))
 
-    def _connect(self, settings: Settings, transport: RetryTransport) -> None:
+    def _connect(self, settings: Settings, transport: AsyncRetryTransport) -> None:
         self._adopt(settings)
         self._transport = transport
-        self._http = httpx.Client(transport=transport, **client_options(settings))
-        self._api = Client(base_url=settings.base_url).set_httpx_client(self._http)
+        self._http = httpx.AsyncClient(transport=transport, **client_options(settings))
+        self._api = Client(base_url=settings.base_url).set_async_httpx_client(self._http)
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:
         """A copy with another timeout or retry count that shares this client's connections."""
         settings = with_policy(self._settings, timeout, max_retries)
         copy = object.__new__(type(self))
-        copy._connect(settings, retry_transport(settings, pool=self._transport))
+        copy._connect(settings, async_retry_transport(settings, pool=self._transport))
         return copy
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Close the connection pool (a `with_options()` copy leaves it to the original)."""
-        self._http.close()
+        await self._http.aclose()
 
-    def __enter__(self) -> Self:
+    async def __aenter__(self) -> Self:
         return self
 
-    def __exit__(
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
+        await self.close()
 
-    def get_metrics(
+    async def get_metrics(
         self,
         metric_type: TelemetryMetricType | str | None = None,
         operation_type: str | None = None,
@@ -149,13 +151,17 @@ class WALTelemetryClient(ClientBase):
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
         )
-        return unwrap(self._send(get_metrics.sync_detailed, **query), metrics_from_api)
+        return await self._send(
+            _converted(metrics_from_api), get_metrics.asyncio_detailed, client=self._api, **query
+        )
 
-    def get_realtime_metrics(self) -> RealtimeMetrics:
+    async def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
-        return unwrap(self._send(get_realtime_metrics.sync_detailed), realtime_from_api)
+        return await self._send(
+            _converted(realtime_from_api), get_realtime_metrics.asyncio_detailed, client=self._api
+        )
 
-    def generate_report(
+    async def generate_report(
         self,
         start_time: arguments.Timestamp | None = None,
         end_time: arguments.Timestamp | None = None,
@@ -163,21 +169,31 @@ class WALTelemetryClient(ClientBase):
     ) -> ReportResult:
         """Start a report over a time range (the last 24 hours by default); never sent twice."""
         body = arguments.report_request(start_time, end_time)
-        report = unwrap(self._send(generate_report.sync_detailed, body=body), report_from_api)
+        report = await self._send(
+            _converted(report_from_api),
+            generate_report.asyncio_detailed,
+            client=self._api,
+            body=body,
+        )
         if open_browser and report.report_url:
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
         return report
 
-    def get_report_file(
+    async def get_report_file(
         self, report_id: str, file_name: str, save_path: str | os.PathLike[str] | None = None
     ) -> FileResult:
         """One file of a report; with `save_path`, also written there atomically."""
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
-        detailed = self._send(get_report_file.sync_detailed, report_id, file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
-        return file_result(detailed, url, save_path)
+        return await self._send(
+            lambda detailed: file_result(detailed, url, save_path),
+            get_report_file.asyncio_detailed,
+            report_id,
+            file_name,
+            client=self._api,
+        )
 
-    def get_visualization(
+    async def get_visualization(
         self,
         metric_type: TelemetryMetricType | str,
         operation_type: str | None = None,
@@ -196,9 +212,10 @@ class WALTelemetryClient(ClientBase):
         `source` picks who renders: "server", "client" (matplotlib here, from `get_metrics`
         data; extra `[viz]`), or "auto": the server, falling back to the client when the server
         cannot render (the upstream server fails on four metric types). `Chart.source` says which
-        did. `open_browser` without `save_path` opens the server's chart URL, as the seed did.
+        did. `open_browser` without `save_path` opens the server's chart URL, as the original
+        client did.
         """
-        where = visualization.checked_source(source)
+        where = charts.checked_source(source)
         window = arguments.time_range(time_range)
         query = arguments.visualization_query(
             metric_type, operation_type, backend, status, window, width, height
@@ -209,23 +226,29 @@ class WALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                detailed = self._send(get_visualization.sync_detailed, **query)
-                return visualization.chart_result(
-                    detailed.content, url, "server", save_path, open_browser
+                png = await self._send(
+                    _content, get_visualization.asyncio_detailed, client=self._api, **query
                 )
-            except visualization.SERVER_CANNOT_RENDER as error:
+                return charts.chart_result(png, url, "server", save_path, open_browser)
+            except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
                     raise
-                visualization.log_fallback(query["metric_type"], error)
-        metrics = self.get_metrics(query["metric_type"], operation_type, backend, status, window)
-        png = visualization.render_locally(metrics, query["metric_type"], width, height)
-        return visualization.chart_result(png, url, "client", save_path, open_browser)
+                charts.log_fallback(query["metric_type"], error)
+        metrics = await self.get_metrics(
+            query["metric_type"], operation_type, backend, status, window
+        )
+        png = await async_run_blocking(
+            charts.render_locally, metrics, query["metric_type"], width, height
+        )
+        return charts.chart_result(png, url, "client", save_path, open_browser)
 
-    def get_config(self) -> ConfigResult:
+    async def get_config(self) -> ConfigResult:
         """The current telemetry settings."""
-        return unwrap(self._send(get_config.sync_detailed), config_from_api)
+        return await self._send(
+            _converted(config_from_api), get_config.asyncio_detailed, client=self._api
+        )
 
-    def update_config(
+    async def update_config(
         self,
         enabled: bool | None = None,
         metrics_path: str | None = None,
@@ -243,9 +266,11 @@ class WALTelemetryClient(ClientBase):
             enable_detailed_timing=enable_detailed_timing,
             operation_hooks=operation_hooks,
         )
-        return unwrap(self._send(update_config.sync_detailed, body=body), config_from_api)
+        return await self._send(
+            _converted(config_from_api), update_config.asyncio_detailed, client=self._api, body=body
+        )
 
-    def get_time_series(
+    async def get_time_series(
         self,
         metric_type: TelemetryMetricType | str,
         start_time: arguments.Timestamp,
@@ -261,15 +286,23 @@ class WALTelemetryClient(ClientBase):
         query = arguments.time_series_query(
             metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
         )
-        return unwrap(self._send(get_time_series.sync_detailed, **query), time_series_from_api)
+        return await self._send(
+            _converted(time_series_from_api),
+            get_time_series.asyncio_detailed,
+            client=self._api,
+            **query,
+        )
 
-    def get_report_status(self, report_id: str) -> ReportStatusResult:
+    async def get_report_status(self, report_id: str) -> ReportStatusResult:
         """A report's state and files (reference server only; others raise `NotFoundError`)."""
-        report_id = checked_report_id(report_id)
-        detailed = self._send(get_report_status.sync_detailed, report_id)
-        return unwrap(detailed, report_status_from_api)
+        return await self._send(
+            _converted(report_status_from_api),
+            get_report_status.asyncio_detailed,
+            checked_report_id(report_id),
+            client=self._api,
+        )
 
-    def get_metrics_over_time(
+    async def get_metrics_over_time(
         self,
         metric_type: TelemetryMetricType | str,
         operation_type: str | None = None,
@@ -288,25 +321,39 @@ class WALTelemetryClient(ClientBase):
         over_time = over_time_plan(metric_type, start_time, end_time, interval, **filters)
         if self._offers_timeseries:
             try:
-                step = step_seconds(interval)
-                result = self.get_time_series(
+                result = await self.get_time_series(
                     over_time.metric_type,
                     over_time.start_time,
                     over_time.end_time,
-                    step,
+                    step_seconds(interval),
                     TelemetryAggregation.AVERAGE,
-                    **filters,
+                    operation_type,
+                    backend,
+                    status,
                 )
                 return from_server_buckets(over_time, result)
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
                 self._offers_timeseries = False
-        return per_bucket_requests(self.get_metrics, over_time, filters)
 
-    def monitor_realtime(
+        async def bucket(edges: tuple[float, float]) -> MetricsBucket:
+            result = await self.get_metrics(
+                over_time.metric_type,
+                operation_type,
+                backend,
+                status,
+                time_range=edges,
+                aggregation=TelemetryAggregation.AVERAGE,
+            )
+            return metrics_bucket(*edges, result.metrics)
+
+        buckets = await async_gather_bounded(bucket, bounds(over_time), CONCURRENT_BUCKETS)
+        return over_time.filled(buckets, source="per-bucket")
+
+    async def monitor_realtime(
         self,
-        callback: Callable[[RealtimeMetrics, int], None],
+        callback: Callable[[RealtimeMetrics, int], AsyncCallbackResult],
         interval: float = 5,
         duration: float | None = None,
         *,
@@ -315,18 +362,16 @@ class WALTelemetryClient(ClientBase):
         alerts: Iterable[AlertRule | str] | None = None,
         on_alert: Callable[[AlertEvent], None] | None = None,
         background: bool = False,
-    ) -> "Monitor[RealtimeMetrics]":
+    ) -> AsyncMonitor[RealtimeMetrics]:
         """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
         Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
         (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
         `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
-        `on_alert`. Blocks until done (Ctrl-C ends it quietly) unless `background`, which returns
+        `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
         the running monitor at once: `stop()` and `join()` it.
         """
-        from wal_telemetry_sdk.monitor import Monitor
-
-        monitor = Monitor(
+        monitor = AsyncMonitor(
             self.get_realtime_metrics,
             callback,
             interval=interval,
@@ -337,57 +382,55 @@ class WALTelemetryClient(ClientBase):
         )
         if background:
             return monitor.start()
-        monitor.run()
+        await monitor.run()
         return monitor
 
     def iter_realtime(
         self, interval: float = 5, duration: float | None = None
-    ) -> Iterator[RealtimeMetrics]:
+    ) -> AsyncIterator[RealtimeMetrics]:
         """Real-time metrics every `interval` seconds, as an iterator (errors propagate)."""
-        from wal_telemetry_sdk.monitor import iter_ticks
+        return async_iter_ticks(self.get_realtime_metrics, interval, duration)
 
-        return iter_ticks(self.get_realtime_metrics, interval, duration)
-
-    def begin_generate_report(
+    async def begin_generate_report(
         self,
         start_time: arguments.Timestamp | None = None,
         end_time: arguments.Timestamp | None = None,
         *,
         on_progress: Callable[[ReportProgress], None] | None = None,
         poll_interval: float = 0.5,
-    ) -> ReportPoller:
+    ) -> AsyncReportPoller:
         """Start a report and return a poller: `result(timeout)`, `done()`, `status()`.
 
         The poller follows the server's report status, or, on servers without one, waits until
-        the report's page stops answering 404. `poller.report` is
+        the report's page stops answering 404.
         """
-        report = self.generate_report(start_time, end_time)
+        report = await self.generate_report(start_time, end_time)
         report_id = checked_report_id(report.report_id or "")
-        return ReportPoller(
+        return AsyncReportPoller(
             report_id,
             lambda: self.report_progress(report_id),
             interval=poll_interval,
             on_progress=on_progress,
         )
 
-    def report_progress(self, report_id: str) -> ReportProgress:
+    async def report_progress(self, report_id: str) -> ReportProgress:
         """Where a report is: the server's status, or its page's existence where there is none."""
         report_id = checked_report_id(report_id)
         if self._offers_report_status:
             try:
-                status = self.get_report_status(report_id)
+                status = await self.get_report_status(report_id)
                 return ReportProgress(status.status, status.files, status.extra.get("error"))
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
                 self._offers_report_status = False
         try:
-            page = self.get_report_file(report_id, REPORT_PAGE)
+            page = await self.get_report_file(report_id, REPORT_PAGE)
         except NotFoundError:
             return ReportProgress(state="pending")
         return progress_from_page(page.content or b"")
 
-    def download_report(
+    async def download_report(
         self, report_id: str, directory: str | os.PathLike[str], *, timeout: float = 120
     ) -> list[Path]:
         """Wait for a report (up to `timeout` s) and save all its files into `directory`.
@@ -396,26 +439,38 @@ class WALTelemetryClient(ClientBase):
         links but never wrote (no data) are skipped. Returns the paths written.
         """
         report_id = checked_report_id(report_id)
-        progress = ReportPoller(report_id, lambda: self.report_progress(report_id)).result(timeout)
-        contents = {}
-        for name in progress.files:
+        poller = AsyncReportPoller(report_id, lambda: self.report_progress(report_id))
+        progress = await poller.result(timeout)
+
+        async def fetch(name: str) -> tuple[str, bytes | None]:
             try:
-                contents[name] = self.get_report_file(report_id, name).content or b""
+                return name, (await self.get_report_file(report_id, name)).content or b""
             except NotFoundError:
                 if name.endswith(".png") and not self._offers_report_status:
-                    continue
+                    return name, None
                 raise
-        return save_folder(contents, directory)
 
-    def _send(self, endpoint: Callable[..., Response[Any]], *args: Any, **kwargs: Any) -> Any:
-        """Call a generated `*_detailed` function; what escapes it becomes an SDK exception."""
-        try:
-            return endpoint(*args, client=self._api, **kwargs)
-        except WALTelemetryError:
-            raise
-        except httpx.DecodingError as error:
-            raise invalid_body(error) from error
-        except httpx.HTTPError as error:
-            raise network_error(error, None) from error
-        except PARSE_ERRORS as error:
-            raise invalid_body(error) from error
+        fetched = await async_gather_bounded(fetch, progress.files, CONCURRENT_FILES)
+        return save_folder({name: data for name, data in fetched if data is not None}, directory)
+
+    async def _send(
+        self,
+        convert: Callable[[Response[T]], R],
+        endpoint: Callable[P, Awaitable[Response[T]]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        """Call a generated `*_detailed` function with its own signature and convert its answer;
+        what escapes either is an SDK exception about this call."""
+        with call_errors():
+            return convert(await endpoint(*args, **kwargs))
+
+
+def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
+    """A converter of a generated JSON response: unwrapped, then turned into a typed result."""
+    return lambda detailed: unwrap(detailed, convert)
+
+
+def _content(detailed: Response[Any]) -> bytes:
+    """The raw body of a generated file response."""
+    return detailed.content
