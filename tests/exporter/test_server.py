@@ -138,3 +138,16 @@ def test_exposition_escapes_label_values_and_writes_every_number(
     )
     assert samples[health] == 1.0
     assert samples[("wal_overall_queue_size", frozenset({("target", server.url)}))] == float("inf")
+
+
+async def test_clients_for_probed_targets_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wal_telemetry_sdk.exporter import scrape
+
+    monkeypatch.setattr(scrape, "MAX_CLIENTS", 2)
+    reader = scrape.TargetReader(timeout=1)
+    urls = [f"http://127.0.0.1:{free_port()}" for _ in range(4)]
+    for url in urls:
+        reading = await reader.read(Target(url), budget=1)
+        assert reading.metrics is None and reading.error
+    assert [target.url for target in reader._clients] == urls[-2:]
+    await reader.close()

@@ -44,12 +44,11 @@ class TargetReader:
         self._clients: dict[Target, AsyncWALTelemetryClient] = {}
         self._failing: set[Target] = set()
 
-    def _client(self, target: Target) -> AsyncWALTelemetryClient:
+    async def _client(self, target: Target) -> AsyncWALTelemetryClient:
         client = self._clients.get(target)
         if client is None:
             if len(self._clients) >= MAX_CLIENTS:
-                oldest = next(iter(self._clients))
-                asyncio.get_running_loop().create_task(self._clients.pop(oldest).close())
+                await self._clients.pop(next(iter(self._clients))).close()
             client = AsyncWALTelemetryClient(
                 target.url, api_key=target.api_key, timeout=self.timeout, max_retries=0
             )
@@ -62,7 +61,8 @@ class TargetReader:
         metrics, error = None, None
         try:
             async with asyncio.timeout(budget):
-                metrics = await self._client(target).get_realtime_metrics()
+                client = await self._client(target)
+                metrics = await client.get_realtime_metrics()
         except TimeoutError:
             error = f"no answer within {budget:.3g} s"
         except WALTelemetryError as failure:
