@@ -140,7 +140,7 @@ def exporter(
 
 @click.group()
 def alerts() -> None:
-    """Alert rules for other tools."""
+    """SDK alert rules for Prometheus."""
 
 
 @alerts.command("export")
