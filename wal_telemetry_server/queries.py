@@ -34,6 +34,8 @@ from wal_telemetry_server.model import (
     Tree,
     health_state,
 )
+from wal_telemetry_server.rollups import EDGE, SPANS, cover, label_clauses, raw_segments, segments
+from wal_telemetry_server.sketch import LogHistogram
 
 INTERVAL_TYPES = ("operation_count", "success_rate", "error_rate", "retry_count", "throughput")
 FIXED_LEAVES: dict[str, tuple[Labels, ...]] = {
@@ -153,6 +155,24 @@ def _collect_latency(
         out[_bucket_index(b, buckets)].setdefault((op, backend), []).append([ts, latency])
 
 
+def _ranges(sel: Selection, buckets: Buckets | None) -> list[tuple[int, float, float]]:
+    """Each bucket's index and time range within the selection (one range without buckets)."""
+    lo = EDGE[0] if sel.start_time is None else sel.start_time
+    hi = EDGE[1] if sel.end_time is None else sel.end_time
+    if buckets is None:
+        return [(0, lo, hi)]
+    ranges = []
+    for index in range(buckets.count):
+        start, end = buckets.bounds(index)
+        if max(start, lo) < min(end, hi):
+            ranges.append((index, max(start, lo), min(end, hi)))
+    return ranges
+
+
+def _labels(sel: Selection) -> tuple[str, list[object]]:
+    return label_clauses(sel.operation_type, sel.backend, sel.status)
+
+
 def _collect_intervals(
     conn: sqlite3.Connection,
     metric_types: Iterable[str],
@@ -160,37 +180,56 @@ def _collect_intervals(
     interval: int,
     buckets: Buckets | None,
 ) -> dict[str, Collected]:
-    """Per-interval counts, rates, retries and throughput from one grouped query."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr} AS b, operation_type, backend, CAST(ts / ? AS INTEGER) AS k,"
-        f" COUNT(*), SUM(status = ?), SUM(retries) FROM operations{where}"
-        " GROUP BY b, operation_type, backend, k ORDER BY b, operation_type, backend, k",
-        [*bargs, interval, SUCCESS, *args],
-    )
+    """Per-interval counts, rates, retries and throughput, from rollups that fit the interval."""
+    spans = tuple(span for span in SPANS if interval % span == 0)
+    labels = _labels(sel)
     wanted = set(metric_types)
     result: dict[str, Collected] = {t: defaultdict(dict) for t in wanted}
-    overall: dict[tuple[int, int], int] = {}
-    for raw_b, op, backend, k, n, successes, retries in cur:
-        b = _bucket_index(raw_b, buckets)
-        ts = float(k * interval)
-        labels = (op, backend)
-        values = {
-            "operation_count": float(n),
-            "success_rate": successes / n,
-            "error_rate": (n - successes) / n,
-            "retry_count": float(retries),
-        }
-        for metric_type, value in values.items():
-            if metric_type in wanted:
-                result[metric_type][b].setdefault(labels, []).append([ts, value])
-        overall[(b, k)] = overall.get((b, k), 0) + n
-    if "throughput" in wanted:
-        for (b, k), n in sorted(overall.items()):
-            result["throughput"][b].setdefault(("overall",), []).append(
-                [float(k * interval), n / interval]
+    for b, lo, hi in _ranges(sel, buckets):
+        pieces = cover(lo, hi, spans)
+        counts: dict[tuple[str, str, int], list[int]] = {}
+        queries = [
+            (
+                "SELECT operation_type, backend, start / ? AS k, SUM(count),"
+                " SUM(CASE WHEN status = ? THEN count ELSE 0 END), SUM(retries)"
+                f" FROM operation_rollups{where} GROUP BY operation_type, backend, k",
+                args,
             )
+            for where, args in segments(pieces, labels)
+        ] + [
+            (
+                "SELECT operation_type, backend, CAST(ts / ? AS INTEGER) AS k, COUNT(*),"
+                f" SUM(status = ?), SUM(retries) FROM operations{where}"
+                " GROUP BY operation_type, backend, k",
+                args,
+            )
+            for where, args in raw_segments(pieces, labels)
+        ]
+        for sql, args in queries:
+            for op, backend, k, n, successes, retries in conn.execute(
+                sql, [interval, SUCCESS, *args]
+            ):
+                total = counts.setdefault((op, backend, k), [0, 0, 0])
+                total[0] += n
+                total[1] += successes
+                total[2] += retries
+        overall: dict[int, int] = defaultdict(int)
+        for (op, backend, k), (n, successes, retries) in sorted(counts.items()):
+            ts = float(k * interval)
+            values = {
+                "operation_count": float(n),
+                "success_rate": successes / n,
+                "error_rate": (n - successes) / n,
+                "retry_count": float(retries),
+            }
+            for metric_type, value in values.items():
+                if metric_type in wanted:
+                    result[metric_type][b].setdefault((op, backend), []).append([ts, value])
+            overall[k] += n
+        if "throughput" in wanted and overall:
+            result["throughput"][b][("overall",)] = [
+                [float(k * interval), n / interval] for k, n in sorted(overall.items())
+            ]
     return result
 
 
@@ -249,59 +288,103 @@ def collect(
     return result
 
 
+ROLLUP_STATS = (
+    "SELECT operation_type, backend, SUM(count), SUM(latency_sum), MIN(latency_min),"
+    " MAX(latency_max), MIN(first_ts), MAX(last_ts) FROM operation_rollups{}"
+    " GROUP BY operation_type, backend"
+)
+RAW_STATS = (
+    "SELECT operation_type, backend, COUNT(*), SUM(latency), MIN(latency), MAX(latency),"
+    " MIN(ts), MAX(ts) FROM operations{} GROUP BY operation_type, backend"
+)
+
+
 def _latency_stats(
     conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
 ) -> dict[int, dict[Labels, dict[str, float]]]:
-    """Every SQL-computable latency aggregation per bucket and `(op, backend)`, in one scan."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr} AS b, operation_type, backend, SUM(latency), AVG(latency),"
-        " MIN(latency), MAX(latency), COUNT(*), MIN(ts), MAX(ts)"
-        f" FROM operations{where} GROUP BY b, operation_type, backend",
-        [*bargs, *args],
-    )
+    """Every latency aggregation but percentiles per bucket and `(op, backend)`, from rollups."""
+    labels = _labels(sel)
     out: dict[int, dict[Labels, dict[str, float]]] = defaultdict(dict)
-    for b, op, backend, total, mean, low, high, n, first, last in cur:
-        span = last - first
-        out[_bucket_index(b, buckets)][(op, backend)] = {
-            "sum": total,
-            "average": mean,
-            "minimum": low,
-            "maximum": high,
-            "count": n,
-            "rate": n / span if n >= 2 and span > 0 else 0,
-        }
+    for b, lo, hi in _ranges(sel, buckets):
+        pieces = cover(lo, hi)
+        queries = [(ROLLUP_STATS.format(w), a) for w, a in segments(pieces, labels)]
+        queries += [(RAW_STATS.format(w), a) for w, a in raw_segments(pieces, labels)]
+        merged: dict[Labels, list[float]] = {}
+        for sql, args in queries:
+            for op, backend, n, total, low, high, first, last in conn.execute(sql, args):
+                seen = merged.get((op, backend))
+                if seen is None:
+                    merged[(op, backend)] = [n, total, low, high, first, last]
+                    continue
+                seen[0] += n
+                seen[1] += total
+                seen[2], seen[3] = min(seen[2], low), max(seen[3], high)
+                seen[4], seen[5] = min(seen[4], first), max(seen[5], last)
+        for leaf, (n, total, low, high, first, last) in merged.items():
+            span = last - first
+            out[b][leaf] = {
+                "sum": total,
+                "average": total / n,
+                "minimum": low,
+                "maximum": high,
+                "count": n,
+                "rate": n / span if n >= 2 and span > 0 else 0,
+            }
     return out
 
 
 def _latency_by_sql(
     conn: sqlite3.Connection, sel: Selection, aggregation: str, buckets: Buckets | None
 ) -> dict[int, dict[Labels, float]]:
-    """One SQL-computable latency aggregation per bucket and `(op, backend)`."""
+    """One latency aggregation other than a percentile per bucket and `(op, backend)`."""
     return {
         b: {labels: stats[aggregation] for labels, stats in leaves.items()}
         for b, leaves in _latency_stats(conn, sel, buckets).items()
     }
 
 
+def _include(
+    merged: dict[Labels, tuple[LogHistogram, list[float]]],
+    leaf: Labels,
+    histogram: LogHistogram,
+    low: float,
+    high: float,
+) -> None:
+    """Add one histogram and its exact extremes to a leaf's."""
+    seen = merged.get(leaf)
+    if seen is None:
+        merged[leaf] = (histogram, [low, high])
+        return
+    seen[0].merge(histogram)
+    seen[1][0], seen[1][1] = min(seen[1][0], low), max(seen[1][1], high)
+
+
 def _latency_percentile(
     conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
 ) -> dict[int, dict[Labels, float]]:
-    """A latency percentile per bucket and `(op, backend)`, reading only the latency column."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr}, operation_type, backend, latency FROM operations{where}",
-        [*bargs, *args],
-    )
-    values: dict[tuple[int, str, str], list[float]] = defaultdict(list)
-    for b, op, backend, latency in cur:
-        values[(_bucket_index(b, buckets), op, backend)].append(latency)
+    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
+    labels = _labels(sel)
     out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for (b, op, backend), group in values.items():
-        group.sort()
-        out[b][(op, backend)] = percentile(group, pct)
+    for b, lo, hi in _ranges(sel, buckets):
+        pieces = cover(lo, hi)
+        merged: dict[Labels, tuple[LogHistogram, list[float]]] = {}
+        for where, args in segments(pieces, labels):
+            for op, backend, low, high, blob in conn.execute(
+                "SELECT operation_type, backend, latency_min, latency_max, histogram"
+                f" FROM operation_rollups{where}",
+                args,
+            ):
+                _include(merged, (op, backend), LogHistogram.decode(blob), low, high)
+        values: dict[Labels, list[float]] = defaultdict(list)
+        for where, args in raw_segments(pieces, labels):
+            for op, backend, latency in conn.execute(
+                f"SELECT operation_type, backend, latency FROM operations{where}", args
+            ):
+                values[(op, backend)].append(latency)
+        for leaf, group in values.items():
+            _include(merged, leaf, LogHistogram.of(group), min(group), max(group))
+        for leaf, (histogram, (low, high)) in merged.items():
+            out[b][leaf] = histogram.percentile(pct, low, high)
     return out
 
 

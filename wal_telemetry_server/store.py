@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from wal_telemetry_server import rollups
 from wal_telemetry_server.model import GaugeSample, OperationSample
 
 SCHEMA = """
@@ -79,6 +81,7 @@ UPSERT_LATEST = (
     " WHERE excluded.ts >= gauge_latest.ts"
 )
 PRUNE_BATCH = 20_000
+BULK_CHUNK = 100_000
 MAX_IDLE_READERS = 8
 
 
@@ -115,6 +118,10 @@ class TelemetryStore:
             self._writer.execute("PRAGMA journal_mode=WAL")
             self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.executescript(SCHEMA)
+        rollups.prepare(self._writer)
+        if rollups.needs_rebuild(self._writer):
+            with self._writing() as conn:
+                rollups.rebuild(conn)
 
     @staticmethod
     def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -205,6 +212,7 @@ class TelemetryStore:
         with self._writing() as conn:
             if op_rows:
                 conn.executemany(INSERT_OPERATION, op_rows)
+                rollups.write(conn, op_rows)
             if gauge_rows:
                 conn.executemany(INSERT_GAUGE, gauge_rows)
                 conn.executemany(
@@ -219,10 +227,8 @@ class TelemetryStore:
         written = 0
         latest: dict[tuple[str, str], tuple[float, float]] = {}
 
-        def op_rows() -> Iterator[tuple[float, str, str, str, float, int]]:
-            nonlocal written
+        def op_rows() -> Iterator[rollups.OperationRow]:
             for s in operations:
-                written += 1
                 yield (s.timestamp, s.operation_type, s.backend, s.status, s.latency, s.retries)
 
         def gauge_rows() -> Iterator[tuple[float, str, str, float]]:
@@ -233,13 +239,21 @@ class TelemetryStore:
                 yield (g.timestamp, g.name, g.backend, g.value)
 
         with self._writing() as conn:
-            conn.executemany(INSERT_OPERATION, op_rows())
+            rows = op_rows()
+            while chunk := list(islice(rows, BULK_CHUNK)):
+                conn.executemany(INSERT_OPERATION, chunk)
+                rollups.write(conn, chunk)
+                written += len(chunk)
             conn.executemany(INSERT_GAUGE, gauge_rows())
             conn.executemany(UPSERT_LATEST, [(n, b, ts, v) for (n, b), (ts, v) in latest.items()])
         return written
 
     def prune(self, before: float) -> int:
-        """Delete samples older than `before` in small transactions, so other writes go on."""
+        """Delete samples older than `before`, from the start of its hour on (so every rollup
+        row stays whole), in small transactions so other writes go on."""
+        cut = rollups.prune_before(before)
+        with self._writing() as conn:
+            rollups.prune(conn, cut)
         deleted = 0
         for table in ("operations", "gauges"):
             while True:
@@ -247,7 +261,7 @@ class TelemetryStore:
                     cur = conn.execute(
                         f"DELETE FROM {table} WHERE id IN"
                         f" (SELECT id FROM {table} WHERE ts < ? ORDER BY ts LIMIT ?)",
-                        (before, PRUNE_BATCH),
+                        (cut, PRUNE_BATCH),
                     )
                     count = cur.rowcount
                 deleted += count
