@@ -369,12 +369,12 @@ def _latency_percentile(
         pieces = cover(lo, hi)
         merged: dict[Labels, tuple[LogHistogram, list[float]]] = {}
         for where, args in segments(pieces, labels):
-            for op, backend, low, high, blob in conn.execute(
-                "SELECT operation_type, backend, latency_min, latency_max, histogram"
+            for op, backend, n, low, high, blob in conn.execute(
+                "SELECT operation_type, backend, count, latency_min, latency_max, histogram"
                 f" FROM operation_rollups{where}",
                 args,
             ):
-                _include(merged, (op, backend), LogHistogram.decode(blob), low, high)
+                _include(merged, (op, backend), LogHistogram.decode(blob, n), low, high)
         values: dict[Labels, list[float]] = defaultdict(list)
         for where, args in raw_segments(pieces, labels):
             for op, backend, latency in conn.execute(

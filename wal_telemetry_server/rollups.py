@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from wal_telemetry_server.sketch import LogHistogram, bucket_of
+from wal_telemetry_server.sketch import LogHistogram, bucket_of, encode_buckets
 
 SPANS = (60, 600, 3600)
 """Rollup spans in seconds, finest first; each divides the next, and rows start on multiples."""
@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS operation_rollups (
     histogram BLOB NOT NULL,
     PRIMARY KEY (span, start, operation_type, backend, status)
 );
+-- Every column but the histogram, so counts and sums never read the histograms.
+CREATE INDEX IF NOT EXISTS operation_rollups_stats ON operation_rollups (span, start,
+    operation_type, backend, status, count, latency_sum, latency_min, latency_max, first_ts,
+    last_ts, retries);
 """
 
 UPSERT = """
@@ -191,7 +195,7 @@ def write(conn: sqlite3.Connection, rows: Iterable[OperationRow]) -> None:
         UPSERT,
         (
             (*key, p.count, p.total, p.low, p.high, p.first, p.last, p.retries,
-             LogHistogram.of_buckets(p.buckets).encode())
+             encode_buckets(p.buckets))
             for key, p in rollup(rows).items()
         ),
     )  # fmt: skip
