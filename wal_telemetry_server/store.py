@@ -1,8 +1,9 @@
 """SQLite storage of telemetry samples, settings and report states.
 
-One writer connection appends under a lock; readers borrow connections from a small pool and
-read inside one transaction, so with WAL journaling a reader sees a consistent snapshot while
-the writer appends. An in-memory store uses one connection behind the same lock instead.
+One writer connection appends under a lock; readers (at most `CONCURRENT_READS` at once) borrow
+connections from a small pool and read inside one transaction, so with WAL journaling a reader
+sees a consistent snapshot while the writer appends. An in-memory store uses one connection
+behind the same lock instead.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ UPSERT_LATEST = (
 PRUNE_BATCH = 20_000
 BULK_CHUNK = 100_000
 MAX_IDLE_READERS = 8
+CONCURRENT_READS = 2
+"""Reads that run at once; more wait their turn. Each sqlite3 row re-takes the GIL, so dozens of
+reading threads mostly fight over it: two keep both cores busy without the convoy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ class TelemetryStore:
         self.in_memory = self.path == ":memory:"
         self._lock = threading.RLock()
         self._pool_lock = threading.Lock()
+        self._read_slots = threading.BoundedSemaphore(CONCURRENT_READS)
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
         if self.in_memory:
@@ -138,17 +143,18 @@ class TelemetryStore:
             with self._lock:
                 yield self._writer
             return
-        conn = self._borrow()
-        try:
-            conn.execute("BEGIN")
+        with self._read_slots:
+            conn = self._borrow()
             try:
-                yield conn
-            finally:
-                conn.execute("COMMIT")
-        except BaseException:
-            self._discard(conn)
-            raise
-        self._give_back(conn)
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    conn.execute("COMMIT")
+            except BaseException:
+                self._discard(conn)
+                raise
+            self._give_back(conn)
 
     def _borrow(self) -> sqlite3.Connection:
         with self._pool_lock:
