@@ -34,7 +34,14 @@ from wal_telemetry_server.model import (
     Tree,
     health_state,
 )
-from wal_telemetry_server.rollups import EDGE, SPANS, cover, label_clauses, raw_segments, segments
+from wal_telemetry_server.rollups import (
+    EDGE,
+    SPANS,
+    label_clauses,
+    pieces_of,
+    query_raw,
+    query_rollups,
+)
 from wal_telemetry_server.sketch import LogHistogram
 
 INTERVAL_TYPES = ("operation_count", "success_rate", "error_rate", "retry_count", "throughput")
@@ -183,53 +190,46 @@ def _collect_intervals(
     """Per-interval counts, rates, retries and throughput, from rollups that fit the interval."""
     spans = tuple(span for span in SPANS if interval % span == 0)
     labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets), spans)
+    group = "operation_type, backend, k"
+    rows = [
+        *query_rollups(
+            conn, pieces, "operation_type, backend, start / ? AS k, SUM(count),"
+            " SUM(CASE WHEN status = ? THEN count ELSE 0 END), SUM(retries)",
+            labels, group, (interval, SUCCESS),
+        ),
+        *query_raw(
+            conn, pieces, "operation_type, backend, CAST(ts / ? AS INTEGER) AS k, COUNT(*),"
+            " SUM(status = ?), SUM(retries)",
+            labels, group, (interval, SUCCESS),
+        ),
+    ]  # fmt: skip
+    counts: dict[tuple[int, str, str, int], list[int]] = {}
+    for b, op, backend, k, n, successes, retries in rows:
+        total = counts.setdefault((b, op, backend, k), [0, 0, 0])
+        total[0] += n
+        total[1] += successes
+        total[2] += retries
     wanted = set(metric_types)
     result: dict[str, Collected] = {t: defaultdict(dict) for t in wanted}
-    for b, lo, hi in _ranges(sel, buckets):
-        pieces = cover(lo, hi, spans)
-        counts: dict[tuple[str, str, int], list[int]] = {}
-        queries = [
-            (
-                "SELECT operation_type, backend, start / ? AS k, SUM(count),"
-                " SUM(CASE WHEN status = ? THEN count ELSE 0 END), SUM(retries)"
-                f" FROM operation_rollups{where} GROUP BY operation_type, backend, k",
-                args,
+    overall: dict[tuple[int, int], int] = defaultdict(int)
+    for (b, op, backend, k), (n, successes, retries) in sorted(counts.items()):
+        ts = float(k * interval)
+        values = {
+            "operation_count": float(n),
+            "success_rate": successes / n,
+            "error_rate": (n - successes) / n,
+            "retry_count": float(retries),
+        }
+        for metric_type, value in values.items():
+            if metric_type in wanted:
+                result[metric_type][b].setdefault((op, backend), []).append([ts, value])
+        overall[(b, k)] += n
+    if "throughput" in wanted:
+        for (b, k), n in sorted(overall.items()):
+            result["throughput"][b].setdefault(("overall",), []).append(
+                [float(k * interval), n / interval]
             )
-            for where, args in segments(pieces, labels)
-        ] + [
-            (
-                "SELECT operation_type, backend, CAST(ts / ? AS INTEGER) AS k, COUNT(*),"
-                f" SUM(status = ?), SUM(retries) FROM operations{where}"
-                " GROUP BY operation_type, backend, k",
-                args,
-            )
-            for where, args in raw_segments(pieces, labels)
-        ]
-        for sql, args in queries:
-            for op, backend, k, n, successes, retries in conn.execute(
-                sql, [interval, SUCCESS, *args]
-            ):
-                total = counts.setdefault((op, backend, k), [0, 0, 0])
-                total[0] += n
-                total[1] += successes
-                total[2] += retries
-        overall: dict[int, int] = defaultdict(int)
-        for (op, backend, k), (n, successes, retries) in sorted(counts.items()):
-            ts = float(k * interval)
-            values = {
-                "operation_count": float(n),
-                "success_rate": successes / n,
-                "error_rate": (n - successes) / n,
-                "retry_count": float(retries),
-            }
-            for metric_type, value in values.items():
-                if metric_type in wanted:
-                    result[metric_type][b].setdefault((op, backend), []).append([ts, value])
-            overall[k] += n
-        if "throughput" in wanted and overall:
-            result["throughput"][b][("overall",)] = [
-                [float(k * interval), n / interval] for k, n in sorted(overall.items())
-            ]
     return result
 
 
@@ -288,48 +288,44 @@ def collect(
     return result
 
 
-ROLLUP_STATS = (
-    "SELECT operation_type, backend, SUM(count), SUM(latency_sum), MIN(latency_min),"
-    " MAX(latency_max), MIN(first_ts), MAX(last_ts) FROM operation_rollups{}"
-    " GROUP BY operation_type, backend"
-)
-RAW_STATS = (
-    "SELECT operation_type, backend, COUNT(*), SUM(latency), MIN(latency), MAX(latency),"
-    " MIN(ts), MAX(ts) FROM operations{} GROUP BY operation_type, backend"
-)
-
-
 def _latency_stats(
     conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
 ) -> dict[int, dict[Labels, dict[str, float]]]:
     """Every latency aggregation but percentiles per bucket and `(op, backend)`, from rollups."""
     labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets))
+    group = "operation_type, backend"
+    rows = [
+        *query_rollups(
+            conn, pieces, "operation_type, backend, SUM(count), SUM(latency_sum),"
+            " MIN(latency_min), MAX(latency_max), MIN(first_ts), MAX(last_ts)", labels, group,
+        ),
+        *query_raw(
+            conn, pieces, "operation_type, backend, COUNT(*), SUM(latency), MIN(latency),"
+            " MAX(latency), MIN(ts), MAX(ts)", labels, group,
+        ),
+    ]  # fmt: skip
+    merged: dict[tuple[int, str, str], list[float]] = {}
+    for b, op, backend, n, total, low, high, first, last in rows:
+        seen = merged.get((b, op, backend))
+        if seen is None:
+            merged[(b, op, backend)] = [n, total, low, high, first, last]
+            continue
+        seen[0] += n
+        seen[1] += total
+        seen[2], seen[3] = min(seen[2], low), max(seen[3], high)
+        seen[4], seen[5] = min(seen[4], first), max(seen[5], last)
     out: dict[int, dict[Labels, dict[str, float]]] = defaultdict(dict)
-    for b, lo, hi in _ranges(sel, buckets):
-        pieces = cover(lo, hi)
-        queries = [(ROLLUP_STATS.format(w), a) for w, a in segments(pieces, labels)]
-        queries += [(RAW_STATS.format(w), a) for w, a in raw_segments(pieces, labels)]
-        merged: dict[Labels, list[float]] = {}
-        for sql, args in queries:
-            for op, backend, n, total, low, high, first, last in conn.execute(sql, args):
-                seen = merged.get((op, backend))
-                if seen is None:
-                    merged[(op, backend)] = [n, total, low, high, first, last]
-                    continue
-                seen[0] += n
-                seen[1] += total
-                seen[2], seen[3] = min(seen[2], low), max(seen[3], high)
-                seen[4], seen[5] = min(seen[4], first), max(seen[5], last)
-        for leaf, (n, total, low, high, first, last) in merged.items():
-            span = last - first
-            out[b][leaf] = {
-                "sum": total,
-                "average": total / n,
-                "minimum": low,
-                "maximum": high,
-                "count": n,
-                "rate": n / span if n >= 2 and span > 0 else 0,
-            }
+    for (b, op, backend), (n, total, low, high, first, last) in merged.items():
+        span = last - first
+        out[b][(op, backend)] = {
+            "sum": total,
+            "average": total / n,
+            "minimum": low,
+            "maximum": high,
+            "count": n,
+            "rate": n / span if n >= 2 and span > 0 else 0,
+        }
     return out
 
 
@@ -344,16 +340,16 @@ def _latency_by_sql(
 
 
 def _include(
-    merged: dict[Labels, tuple[LogHistogram, list[float]]],
-    leaf: Labels,
+    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]],
+    key: tuple[int, str, str],
     histogram: LogHistogram,
     low: float,
     high: float,
 ) -> None:
-    """Add one histogram and its exact extremes to a leaf's."""
-    seen = merged.get(leaf)
+    """Add one histogram and its exact extremes to a bucket's leaf."""
+    seen = merged.get(key)
     if seen is None:
-        merged[leaf] = (histogram, [low, high])
+        merged[key] = (histogram, [low, high])
         return
     seen[0].merge(histogram)
     seen[1][0], seen[1][1] = min(seen[1][0], low), max(seen[1][1], high)
@@ -364,27 +360,22 @@ def _latency_percentile(
 ) -> dict[int, dict[Labels, float]]:
     """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
     labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets))
+    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]] = {}
+    for b, op, backend, n, low, high, blob in query_rollups(
+        conn, pieces, "operation_type, backend, count, latency_min, latency_max, histogram", labels
+    ):
+        _include(merged, (b, op, backend), LogHistogram.decode(blob, n), low, high)
+    values: dict[tuple[int, str, str], list[float]] = defaultdict(list)
+    for b, op, backend, latency in query_raw(
+        conn, pieces, "operation_type, backend, latency", labels
+    ):
+        values[(b, op, backend)].append(latency)
+    for key, group in values.items():
+        _include(merged, key, LogHistogram.of(group), min(group), max(group))
     out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for b, lo, hi in _ranges(sel, buckets):
-        pieces = cover(lo, hi)
-        merged: dict[Labels, tuple[LogHistogram, list[float]]] = {}
-        for where, args in segments(pieces, labels):
-            for op, backend, n, low, high, blob in conn.execute(
-                "SELECT operation_type, backend, count, latency_min, latency_max, histogram"
-                f" FROM operation_rollups{where}",
-                args,
-            ):
-                _include(merged, (op, backend), LogHistogram.decode(blob, n), low, high)
-        values: dict[Labels, list[float]] = defaultdict(list)
-        for where, args in raw_segments(pieces, labels):
-            for op, backend, latency in conn.execute(
-                f"SELECT operation_type, backend, latency FROM operations{where}", args
-            ):
-                values[(op, backend)].append(latency)
-        for leaf, group in values.items():
-            _include(merged, leaf, LogHistogram.of(group), min(group), max(group))
-        for leaf, (histogram, (low, high)) in merged.items():
-            out[b][leaf] = histogram.percentile(pct, low, high)
+    for (b, op, backend), (histogram, (low, high)) in merged.items():
+        out[b][(op, backend)] = histogram.percentile(pct, low, high)
     return out
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from wal_telemetry_server.sketch import LogHistogram, bucket_of, encode_buckets
 
@@ -245,17 +246,79 @@ def label_clauses(
     return sql, args
 
 
-def segments(pieces: Cover, labels: tuple[str, list[object]]) -> Iterator[tuple[str, list[object]]]:
-    """For each rollup piece, a `WHERE` clause selecting its rows and its arguments."""
-    sql, args = labels
-    for span, first, end in pieces.rollups:
-        yield f" WHERE span = ? AND start >= ? AND start < ?{sql}", [span, first, end, *args]
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """The covers of several buckets' ranges, each piece tagged with its bucket index."""
+
+    rollups: list[tuple[int, int, int, int]]
+    """`(bucket, span, first start, end)`."""
+    raw: list[tuple[int, float, float]]
+    """`(bucket, lo, hi)`."""
 
 
-def raw_segments(
-    pieces: Cover, labels: tuple[str, list[object]]
-) -> Iterator[tuple[str, list[object]]]:
-    """For each raw edge, a `WHERE` clause selecting its samples and its arguments."""
-    sql, args = labels
-    for lo, hi in pieces.raw:
-        yield f" WHERE ts >= ? AND ts < ?{sql}", [lo, hi, *args]
+def pieces_of(ranges: Iterable[tuple[int, float, float]], spans: tuple[int, ...] = SPANS) -> Pieces:
+    """The cover of each `(bucket, lo, hi)` range."""
+    rolled: list[tuple[int, int, int, int]] = []
+    raw: list[tuple[int, float, float]] = []
+    for bucket, lo, hi in ranges:
+        pieces = cover(lo, hi, spans)
+        rolled += [(bucket, span, first, end) for span, first, end in pieces.rollups]
+        raw += [(bucket, a, b) for a, b in pieces.raw]
+    return Pieces(rolled, raw)
+
+
+PIECES_PER_QUERY = 2_000
+"""Pieces bound into one statement (four parameters each, well under SQLite's limit)."""
+
+
+def _over_pieces(
+    conn: sqlite3.Connection,
+    head: str,
+    items: Sequence[tuple[float, ...]],
+    tail: str,
+    args: Sequence[object],
+) -> Iterator[tuple[Any, ...]]:
+    """Run `head VALUES (...), ... tail` over the pieces, a chunk per statement."""
+    if not items:
+        return
+    row = "(" + ", ".join("?" * len(items[0])) + ")"
+    for start in range(0, len(items), PIECES_PER_QUERY):
+        chunk = items[start : start + PIECES_PER_QUERY]
+        values = ", ".join([row] * len(chunk))
+        yield from conn.execute(f"{head}{values}{tail}", [x for p in chunk for x in p] + [*args])
+
+
+def query_rollups(
+    conn: sqlite3.Connection,
+    pieces: Pieces,
+    columns: str,
+    labels: tuple[str, list[object]],
+    group: str = "",
+    column_args: Sequence[object] = (),
+) -> Iterator[tuple[Any, ...]]:
+    """`SELECT bucket, <columns>` over the rollup rows of every piece (`group` names the
+    grouping columns after the bucket)."""
+    head = "WITH piece(pb, pspan, plo, phi) AS (VALUES "
+    tail = (
+        f") SELECT pb, {columns} FROM piece JOIN operation_rollups"
+        f" ON span = pspan AND start >= plo AND start < phi{labels[0]}"
+        + (f" GROUP BY pb, {group}" if group else "")
+    )
+    return _over_pieces(conn, head, pieces.rollups, tail, [*column_args, *labels[1]])
+
+
+def query_raw(
+    conn: sqlite3.Connection,
+    pieces: Pieces,
+    columns: str,
+    labels: tuple[str, list[object]],
+    group: str = "",
+    column_args: Sequence[object] = (),
+) -> Iterator[tuple[Any, ...]]:
+    """`SELECT bucket, <columns>` over the raw samples of every piece's edges."""
+    head = "WITH piece(pb, plo, phi) AS (VALUES "
+    tail = (
+        f") SELECT pb, {columns} FROM piece JOIN operations"
+        f" ON ts >= plo AND ts < phi{labels[0]}" + (f" GROUP BY pb, {group}" if group else "")
+    )
+    return _over_pieces(conn, head, pieces.raw, tail, [*column_args, *labels[1]])
