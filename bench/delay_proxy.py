@@ -109,11 +109,14 @@ class DelayProxy:
         try:
             # Client bytes wait out the handshake's round trip, then the one-way delay.
             handshake = opened + 2 * self.one_way
-            async with asyncio.TaskGroup() as group:
-                group.create_task(self._pump(reader, up_writer, handshake))
-                group.create_task(self._pump(up_reader, writer, opened))
-        except* OSError:
-            pass  # a side reset the connection: close both
+            try:
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(self._pump(reader, up_writer, handshake))
+                    group.create_task(self._pump(up_reader, writer, opened))
+            except* OSError:
+                pass  # a side reset the connection: close both
+        except asyncio.CancelledError:
+            pass  # stop() ends every connection
         finally:
             for side in (writer, up_writer):
                 side.close()

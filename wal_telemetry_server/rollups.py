@@ -1,4 +1,4 @@
-"""Per-minute, 10-minute and hour rollups of operation samples, kept in step with every write.
+"""Per-minute, 5-minute, 10-minute and hour rollups of operation samples, kept in step with writes.
 
 Each rollup row holds, for one span of time and one `(operation_type, backend, status)`, the
 count, latency sum/min/max, first and last timestamp, retries and a `LogHistogram` of
@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wal_telemetry_server.sketch import LogHistogram, bucket_of, encode_buckets
+from wal_telemetry_server.sketch import GAMMA, LogHistogram, bucket_of, encode_buckets
 
-SPANS = (60, 600, 3600)
+SPANS = (60, 300, 600, 3600)
 """Rollup spans in seconds, finest first; each divides the next, and rows start on multiples."""
+LAYOUT = f"spans {SPANS}, histogram buckets of {GAMMA!r}"
+"""What the stored rollups were built with: a database built otherwise is rebuilt on opening."""
 EDGE = -(2**53), 2**53
 """Stand-ins for an open end of a time range (whole multiples of every span)."""
 
@@ -38,6 +40,10 @@ CREATE TABLE IF NOT EXISTS operation_rollups (
     retries INTEGER NOT NULL,
     histogram BLOB NOT NULL,
     PRIMARY KEY (span, start, operation_type, backend, status)
+);
+CREATE TABLE IF NOT EXISTS rollup_layout (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    layout TEXT NOT NULL
 );
 -- Every column but the histogram, so counts and sums never read the histograms.
 CREATE INDEX IF NOT EXISTS operation_rollups_stats ON operation_rollups (span, start,
@@ -203,20 +209,20 @@ def write(conn: sqlite3.Connection, rows: Iterable[OperationRow]) -> None:
 
 
 def rebuild(conn: sqlite3.Connection, chunk: int = 200_000) -> None:
-    """Recompute every rollup row from the stored samples (a database written before rollups)."""
+    """Recompute every rollup row from the stored samples, in today's `LAYOUT`."""
     conn.execute("DELETE FROM operation_rollups")
     cur = conn.execute(
         "SELECT ts, operation_type, backend, status, latency, retries FROM operations ORDER BY ts"
     )
     while batch := cur.fetchmany(chunk):
         write(conn, batch)
+    conn.execute("INSERT OR REPLACE INTO rollup_layout (id, layout) VALUES (0, ?)", (LAYOUT,))
 
 
 def needs_rebuild(conn: sqlite3.Connection) -> bool:
-    """Whether samples are stored without their rollups."""
-    has_samples = conn.execute("SELECT 1 FROM operations LIMIT 1").fetchone() is not None
-    has_rollups = conn.execute("SELECT 1 FROM operation_rollups LIMIT 1").fetchone() is not None
-    return has_samples and not has_rollups
+    """Whether the stored rollups were built in another layout (or before there were any)."""
+    row = conn.execute("SELECT layout FROM rollup_layout").fetchone()
+    return row is None or row[0] != LAYOUT
 
 
 def prune_before(t: float) -> int:

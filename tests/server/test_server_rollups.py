@@ -279,16 +279,23 @@ def test_cover_tiles_a_range_with_whole_aligned_rows(seed: int) -> None:
         assert len(pieces.raw) <= 2
 
 
-def test_rollups_are_rebuilt_for_a_database_written_without_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        "DROP TABLE operation_rollups; DROP TABLE rollup_layout",  # written before rollups
+        "DELETE FROM operation_rollups WHERE span = 60; UPDATE rollup_layout SET layout = 'old'",
+    ],
+)
+def test_rollups_are_rebuilt_for_a_database_of_another_layout(tmp_path: Path, change: str) -> None:
     path = tmp_path / "old.sqlite3"
     with TelemetryStore(path) as fresh:
         fresh.bulk_record(samples(7, 2000))
         with fresh.reading() as conn:
-            before = metrics_tree(conn, None, Selection(), "average", 60, 10**6)
+            before = metrics_tree(conn, None, Selection(start_time=T0 + 30.5), "average", 60, 10**6)
     with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE operation_rollups")
+        conn.executescript(change)
     with TelemetryStore(path) as reopened, reopened.reading() as conn:
-        after = metrics_tree(conn, None, Selection(), "average", 60, 10**6)
+        after = metrics_tree(conn, None, Selection(start_time=T0 + 30.5), "average", 60, 10**6)
     assert known.leaves(after) == pytest.approx(known.leaves(before), rel=1e-12)
 
 
