@@ -14,10 +14,11 @@ Gauges (`backend_health`, `queue_size`) honour `backend` and the time range only
 from __future__ import annotations
 
 import math
+import operator
 import sqlite3
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -288,45 +289,65 @@ def collect(
     return result
 
 
+# Per statistic: its rollup column, its raw column, and how two partial values combine.
+STATISTICS: dict[str, tuple[str, str, Callable[[float, float], float]]] = {
+    "count": ("SUM(count)", "COUNT(*)", operator.add),
+    "sum": ("SUM(latency_sum)", "SUM(latency)", operator.add),
+    "minimum": ("MIN(latency_min)", "MIN(latency)", min),
+    "maximum": ("MAX(latency_max)", "MAX(latency)", max),
+    "first": ("MIN(first_ts)", "MIN(ts)", min),
+    "last": ("MAX(last_ts)", "MAX(ts)", max),
+}
+NEEDED = {
+    "sum": ("count", "sum"),
+    "average": ("count", "sum"),
+    "minimum": ("count", "minimum"),
+    "maximum": ("count", "maximum"),
+    "count": ("count",),
+    "rate": ("count", "first", "last"),
+}
+
+
 def _latency_stats(
-    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
+    conn: sqlite3.Connection,
+    sel: Selection,
+    buckets: Buckets | None,
+    aggregations: Sequence[str] = SQL_LATENCY_AGGREGATES,
 ) -> dict[int, dict[Labels, dict[str, float]]]:
-    """Every latency aggregation but percentiles per bucket and `(op, backend)`, from rollups."""
+    """Latency aggregations other than percentiles per bucket and `(op, backend)`, reading only
+    the statistics they need from the rollups and the raw edges."""
+    names = list(dict.fromkeys(name for a in aggregations for name in NEEDED[a]))
+    combine = [STATISTICS[name][2] for name in names]
     labels = _labels(sel)
     pieces = pieces_of(_ranges(sel, buckets))
     group = "operation_type, backend"
-    rows = [
-        *query_rollups(
-            conn, pieces, "operation_type, backend, SUM(count), SUM(latency_sum),"
-            " MIN(latency_min), MAX(latency_max), MIN(first_ts), MAX(last_ts)", labels, group,
-        ),
-        *query_raw(
-            conn, pieces, "operation_type, backend, COUNT(*), SUM(latency), MIN(latency),"
-            " MAX(latency), MIN(ts), MAX(ts)", labels, group,
-        ),
-    ]  # fmt: skip
+    rolled = ", ".join(STATISTICS[name][0] for name in names)
+    raw = ", ".join(STATISTICS[name][1] for name in names)
     merged: dict[tuple[int, str, str], list[float]] = {}
-    for b, op, backend, n, total, low, high, first, last in rows:
+    for b, op, backend, *values in [
+        *query_rollups(conn, pieces, f"{group}, {rolled}", labels, group),
+        *query_raw(conn, pieces, f"{group}, {raw}", labels, group),
+    ]:
         seen = merged.get((b, op, backend))
         if seen is None:
-            merged[(b, op, backend)] = [n, total, low, high, first, last]
-            continue
-        seen[0] += n
-        seen[1] += total
-        seen[2], seen[3] = min(seen[2], low), max(seen[3], high)
-        seen[4], seen[5] = min(seen[4], first), max(seen[5], last)
+            merged[(b, op, backend)] = values
+        else:
+            seen[:] = [f(x, y) for f, x, y in zip(combine, seen, values, strict=True)]
     out: dict[int, dict[Labels, dict[str, float]]] = defaultdict(dict)
-    for (b, op, backend), (n, total, low, high, first, last) in merged.items():
-        span = last - first
-        out[b][(op, backend)] = {
-            "sum": total,
-            "average": total / n,
-            "minimum": low,
-            "maximum": high,
-            "count": n,
-            "rate": n / span if n >= 2 and span > 0 else 0,
-        }
+    for (b, op, backend), values in merged.items():
+        stats = dict(zip(names, values, strict=True))
+        n = stats["count"]
+        out[b][(op, backend)] = {a: _statistic(a, stats, n) for a in aggregations}
     return out
+
+
+def _statistic(aggregation: str, stats: dict[str, float], n: float) -> float:
+    if aggregation == "average":
+        return stats["sum"] / n
+    if aggregation == "rate":
+        span = stats["last"] - stats["first"]
+        return n / span if n >= 2 and span > 0 else 0
+    return stats[aggregation]
 
 
 def _latency_by_sql(
@@ -335,7 +356,7 @@ def _latency_by_sql(
     """One latency aggregation other than a percentile per bucket and `(op, backend)`."""
     return {
         b: {labels: stats[aggregation] for labels, stats in leaves.items()}
-        for b, leaves in _latency_stats(conn, sel, buckets).items()
+        for b, leaves in _latency_stats(conn, sel, buckets, (aggregation,)).items()
     }
 
 
