@@ -273,8 +273,8 @@ def pieces_of(ranges: Iterable[tuple[int, float, float]], spans: tuple[int, ...]
     return Pieces(rolled, raw)
 
 
-PIECES_PER_QUERY = 2_000
-"""Pieces bound into one statement (four parameters each, well under SQLite's limit)."""
+PIECES_PER_QUERY = 240
+"""Pieces bound into one statement: four parameters each, under the 999 of older SQLite builds."""
 
 
 def _over_pieces(
@@ -294,6 +294,29 @@ def _over_pieces(
         yield from conn.execute(f"{head}{values}{tail}", [x for p in chunk for x in p] + [*args])
 
 
+_ROLLUP_JOIN = (
+    "WITH piece(pb, pspan, plo, phi) AS (VALUES ",
+    "operation_rollups ON span = pspan AND start >= plo AND start < phi",
+)
+_RAW_JOIN = ("WITH piece(pb, plo, phi) AS (VALUES ", "operations ON ts >= plo AND ts < phi")
+
+
+def _query(
+    conn: sqlite3.Connection,
+    join: tuple[str, str],
+    items: Sequence[tuple[float, ...]],
+    columns: str,
+    labels: tuple[str, list[object]],
+    group: str,
+    column_args: Sequence[object],
+) -> Iterator[tuple[Any, ...]]:
+    head, table = join
+    tail = f") SELECT pb, {columns} FROM piece JOIN {table}{labels[0]}" + (
+        f" GROUP BY pb, {group}" if group else ""
+    )
+    return _over_pieces(conn, head, items, tail, [*column_args, *labels[1]])
+
+
 def query_rollups(
     conn: sqlite3.Connection,
     pieces: Pieces,
@@ -303,14 +326,8 @@ def query_rollups(
     column_args: Sequence[object] = (),
 ) -> Iterator[tuple[Any, ...]]:
     """`SELECT bucket, <columns>` over the rollup rows of every piece (`group` names the
-    grouping columns after the bucket)."""
-    head = "WITH piece(pb, pspan, plo, phi) AS (VALUES "
-    tail = (
-        f") SELECT pb, {columns} FROM piece JOIN operation_rollups"
-        f" ON span = pspan AND start >= plo AND start < phi{labels[0]}"
-        + (f" GROUP BY pb, {group}" if group else "")
-    )
-    return _over_pieces(conn, head, pieces.rollups, tail, [*column_args, *labels[1]])
+    grouping columns after the bucket; `column_args` are the parameters of `columns`)."""
+    return _query(conn, _ROLLUP_JOIN, pieces.rollups, columns, labels, group, column_args)
 
 
 def query_raw(
@@ -322,9 +339,4 @@ def query_raw(
     column_args: Sequence[object] = (),
 ) -> Iterator[tuple[Any, ...]]:
     """`SELECT bucket, <columns>` over the raw samples of every piece's edges."""
-    head = "WITH piece(pb, plo, phi) AS (VALUES "
-    tail = (
-        f") SELECT pb, {columns} FROM piece JOIN operations"
-        f" ON ts >= plo AND ts < phi{labels[0]}" + (f" GROUP BY pb, {group}" if group else "")
-    )
-    return _over_pieces(conn, head, pieces.raw, tail, [*column_args, *labels[1]])
+    return _query(conn, _RAW_JOIN, pieces.raw, columns, labels, group, column_args)
