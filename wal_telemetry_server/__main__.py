@@ -53,7 +53,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         metavar="N",
         help="like --demo, with about N operation samples in the 24 h of history (seeded only"
-        " into an empty database; 1000000 takes about 20 s)",
+        " into an empty database; a million take about half a minute)",
     )
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo workload")
     parser.add_argument(

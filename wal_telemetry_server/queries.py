@@ -165,8 +165,8 @@ def _collect_latency(
 
 def _ranges(sel: Selection, buckets: Buckets | None) -> list[tuple[int, float, float]]:
     """Each bucket's index and time range within the selection (one range without buckets)."""
-    lo = EDGE[0] if sel.start_time is None else sel.start_time
-    hi = EDGE[1] if sel.end_time is None else sel.end_time
+    lo = EDGE[0] if sel.start_time is None else max(sel.start_time, EDGE[0])
+    hi = EDGE[1] if sel.end_time is None else min(sel.end_time, EDGE[1])
     if buckets is None:
         return [(0, lo, hi)]
     ranges = []

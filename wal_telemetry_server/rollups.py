@@ -21,8 +21,9 @@ SPANS = (60, 300, 600, 3600)
 """Rollup spans in seconds, finest first; each divides the next, and rows start on multiples."""
 LAYOUT = f"spans {SPANS}, histogram buckets of {GAMMA!r}"
 """What the stored rollups were built with: a database built otherwise is rebuilt on opening."""
-EDGE = -(2**53), 2**53
-"""Stand-ins for an open end of a time range (whole multiples of every span)."""
+EDGE = -(2**53 // SPANS[-1]) * SPANS[-1], (2**53 // SPANS[-1]) * SPANS[-1]
+"""The widest time range read (any finer would not fit SQLite's integers): open or farther ends
+are clamped to it. Whole multiples of every span."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS operation_rollups (

@@ -255,7 +255,7 @@ class TelemetryStore:
         return written
 
     def prune(self, before: float) -> int:
-        """Delete samples older than `before`, from the start of its hour on (so every rollup
+        """Delete samples older than the start of the hour `before` falls in (so every rollup
         row stays whole), in small transactions so other writes go on."""
         cut = rollups.prune_before(before)
         with self._writing() as conn:

@@ -127,6 +127,7 @@ def ranges(seed: int) -> list[tuple[float | None, float | None]]:
         (None, T0 + 5000.5),
         (float(math.floor(T0 / 3600 + 1) * 3600), float(math.floor(T0 / 3600 + 2) * 3600)),
         (T0 + 60, T0 + 61),  # inside one minute
+        (-1e300, 1e300),  # beyond any integer SQLite holds
     ]
     for _ in range(12):
         lo, hi = sorted(rng.uniform(T0 - 600, end + 600) for _ in range(2))
