@@ -16,6 +16,8 @@ from wal_telemetry_server.app import create_app
 from wal_telemetry_server.service import ServerOptions
 
 READY_MESSAGE = "WAL telemetry server listening on"
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle connection stays open (nginx's default): well past a monitor's 5 s tick."""
 
 
 class _Server(uvicorn.Server):
@@ -74,6 +76,7 @@ def serve(options: ServerOptions, host: str, port: int, log_level: str = "warnin
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _Server(config)
     try:
