@@ -13,11 +13,10 @@ from types import FrameType
 import uvicorn
 
 from wal_telemetry_server.app import create_app
+from wal_telemetry_server.keepalive import KEEP_ALIVE_SECONDS
 from wal_telemetry_server.service import ServerOptions
 
 READY_MESSAGE = "WAL telemetry server listening on"
-KEEP_ALIVE_SECONDS = 75
-"""How long an idle connection stays open (nginx's default): well past a monitor's 5 s tick."""
 
 
 class _Server(uvicorn.Server):
