@@ -76,9 +76,9 @@ def time_left(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-def learnt_expiry(headers: Mapping[str, str]) -> float | None:
+def learnt_expiry(advertised: str) -> float | None:
     """How long to keep idle connections to a server, from its `Keep-Alive: timeout=N`."""
-    match = KEEP_ALIVE_TIMEOUT.search(headers.get("keep-alive", ""))
+    match = KEEP_ALIVE_TIMEOUT.search(advertised)
     if match is None:
         return None
     return min(max(float(match.group(1)) - 1, 0.5), MAX_LEARNT_EXPIRY)
@@ -122,6 +122,8 @@ def creates_something(request: httpx.Request) -> bool:
 
 def echoes_idempotency(request: httpx.Request, response: httpx.Response) -> bool:
     """Whether the server showed that it honours the request's `Idempotency-Key`."""
+    if request.method != "POST":
+        return False
     key = request.headers.get(IDEMPOTENCY_KEY)
     return key is not None and response.headers.get(IDEMPOTENCY_KEY) == key
 
