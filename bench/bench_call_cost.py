@@ -2,7 +2,7 @@
 
 Both SDKs call `get_realtime_metrics` (sync and async) against the same reference server on
 loopback. The earlier revision is extracted with `git archive` into a temporary folder and put
-first on `PYTHONPATH`; every round runs each variant in a fresh process, alternating, and the
+first on `PYTHONPATH`; every round runs each variant in a fresh process, in ABBA order, and the
 figure is the median over rounds of client CPU (`time.process_time`) and wall time per call.
 Written to price the whole-call deadline and the bounded body reads against the client before
 them (`--base d90df7f`).
@@ -80,8 +80,9 @@ def main() -> None:
         trees = {"before": extract(args.base, Path(scratch)), "now": ROOT}
         for kind in ("sync", "async"):
             figures: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
-            for _ in range(args.rounds):
-                for name, tree in trees.items():
+            for round_number in range(args.rounds):
+                order = list(trees.items())
+                for name, tree in order if round_number % 2 else reversed(order):  # ABBA
                     figures[name].append(run(tree, server.url, kind, args.calls))
             cpu = {name: statistics.median(c for c, _ in rows) for name, rows in figures.items()}
             wall = {name: statistics.median(w for _, w in rows) for name, rows in figures.items()}
