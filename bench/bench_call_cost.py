@@ -7,6 +7,11 @@ figure is the median over rounds of client CPU (`time.process_time`) and wall ti
 Written to price the whole-call deadline and the bounded body reads against the client before
 them (`--base d90df7f`).
 
+A second table, in one process, interleaves the sync client with its whole-call deadline
+switched off (each read keeps httpx's own timeout) against the same client as shipped, and
+both against raw `httpx.Client.get().json()`: on a loaded machine it resolves smaller
+differences than separate processes do.
+
 Usage: python bench/bench_call_cost.py [--base REV] [--rounds N] [--calls N]
 """
 
@@ -70,6 +75,41 @@ def run(tree: Path, url: str, kind: str, calls: int) -> tuple[float, float]:
     return float(cpu), float(wall)
 
 
+def in_process(url: str, rounds: int, calls: int) -> None:
+    """Client CPU per call: the shipped client, the same without its deadline, raw httpx."""
+    import time
+
+    import httpx
+
+    import wal_telemetry_sdk._sync.deadline as deadline
+    from wal_telemetry_sdk import WALTelemetryClient
+
+    bounded = deadline.bounded
+
+    def unbounded(timeout: float | None, error: type[Exception]) -> float | None:
+        return timeout
+
+    with WALTelemetryClient(url) as client, httpx.Client(base_url=url) as raw:
+        variants = {
+            "shipped": (bounded, client.get_realtime_metrics),
+            "without the deadline": (unbounded, client.get_realtime_metrics),
+            "raw httpx": (bounded, lambda: raw.get("/api/v0/wal/telemetry/realtime").json()),
+        }
+        cpu: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(rounds):
+            for name, (bound, call) in variants.items():
+                deadline.bounded = bound
+                started = time.process_time()
+                for _ in range(calls):
+                    call()
+                cpu[name].append((time.process_time() - started) / calls * 1e6)
+        deadline.bounded = bounded
+    base = statistics.median(cpu["shipped"])
+    for name, figures in cpu.items():
+        median = statistics.median(figures)
+        print(f"sync  {name:22} client CPU per call {median:5.0f} us = {median / base:.3f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="d90df7f", help="the earlier revision")
@@ -92,6 +132,7 @@ def main() -> None:
                 f"wall {wall['now']:.0f} vs {wall['before']:.0f} us = "
                 f"{wall['now'] / wall['before']:.3f}x"
             )
+        in_process(server.url, args.rounds, args.calls)
 
 
 if __name__ == "__main__":
