@@ -141,7 +141,9 @@ def test_keyboard_interrupt_from_fetch_ends_run_cleanly():
 
 def test_alerts_see_each_value_after_the_callback():
     order = []
-    alerts = AlertEvaluator(["n >= 2"], on_event=lambda e: order.append(("alert", e.iteration)))
+    alerts = AlertEvaluator(
+        ["n >= 2"], on_event=lambda e: order.append(("alert", e.iteration)), fields=None
+    )
     run_until(3, Clocked(), lambda m, i: order.append(("callback", i)), alerts=alerts)
     assert order == [
         ("callback", 0),
@@ -214,7 +216,7 @@ async def test_amonitor_is_drift_free_with_async_callbacks_and_errors():
 async def test_amonitor_sync_callback_alerts_and_keyboard_interrupt():
     fetch = AsyncClocked(fail_on=(3,), exc=KeyboardInterrupt())
     events = []
-    alerts = AlertEvaluator(["n > 1"], on_event=events.append)
+    alerts = AlertEvaluator(["n > 1"], on_event=events.append, fields=None)
     seen = []
     count = await amonitor(fetch, lambda m, i: seen.append(i), interval=0.01, alerts=alerts)
     assert count == 4 and seen == [0, 1, 2]
