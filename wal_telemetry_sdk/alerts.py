@@ -44,8 +44,9 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 OPERATORS = tuple(_COMPARE)
 _RULE = re.compile(
-    r"^\s*(?P<field>[^\s<>=!]+)\s*(?P<op>[<>=!]+)\s*(?P<threshold>\S+?)"
-    r"(?:\s+for\s*=?\s*(?P<for_ticks>\S+?)(?:\s+ticks?)?)?\s*$"
+    r"^\s*(?P<field>[^\s<>=!]+)\s*(?P<op>[<>=!]+)\s*"
+    r"(?P<threshold>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"(?:\s+for\s*=?\s*(?P<for_ticks>[0-9]+)(?:\s+ticks?)?)?\s*$"
 )
 _SYNTAX = f"'<field> <op> <number> [for <ticks>]' with <op> one of {', '.join(OPERATORS)}"
 ANY_KEY = "*"
@@ -163,14 +164,11 @@ class AlertRule:
         The rule's name defaults to the text.
         """
         match = _RULE.match(text)
-        if match is None or match["op"] not in _COMPARE:
+        threshold = float(match["threshold"]) if match else math.nan
+        if match is None or match["op"] not in _COMPARE or not math.isfinite(threshold):
             raise ValueError(f"cannot read alert rule {text!r}: expected {_SYNTAX}")
-        try:
-            threshold = float(match["threshold"])
-            if match["for_ticks"] is not None:
-                options["for_ticks"] = int(match["for_ticks"])
-        except ValueError:
-            raise ValueError(f"cannot read alert rule {text!r}: expected {_SYNTAX}") from None
+        if match["for_ticks"] is not None:
+            options["for_ticks"] = int(match["for_ticks"])
         options.setdefault("name", " ".join(text.split()))
         return cls(match["field"], match["op"], threshold, **options)
 
