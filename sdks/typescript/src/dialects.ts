@@ -38,7 +38,10 @@ import {
   type TimeSeriesResult,
   type ValueSummary,
 } from "./models.js";
+import type { components } from "./generated/openapi.js";
 import { isRecord } from "./responses.js";
+
+type Schemas = components["schemas"];
 
 const MILLISECONDS = 1000;
 
@@ -47,57 +50,86 @@ export class BodyError extends Error {
   override name = "BodyError";
 }
 
-/** The properties each response schema declares; everything else a server sends is `extra`. */
+/** Every property of a schema, each once: `satisfies` fails `tsc` on a missing or unknown one. */
+type Properties<Name extends keyof Schemas> = Record<keyof Schemas[Name], true>;
+
+/**
+ * The properties each response schema declares; everything else a server sends is `extra`.
+ * Checked against the generated types, so a spec change that adds a property fails `tsc` here.
+ */
 const KNOWN = {
-  metrics: ["success", "operation", "timestamp", "metrics", "metric_type", "aggregation", "error"],
-  realtime: [
-    "success",
-    "operation",
-    "timestamp",
-    "window_seconds",
-    "latency",
-    "success_rate",
-    "error_rate",
-    "throughput",
-    "status_distribution",
-    "operation_latency",
-    "operation_count",
-    "queue_size",
-    "retry_count",
-    "backend_health",
-    "error",
-  ],
-  report: [
-    "success",
-    "operation",
-    "timestamp",
-    "report_id",
-    "report_path",
-    "report_url",
-    "status",
-    "error",
-  ],
-  reportStatus: ["success", "report_id", "status", "files", "created_at", "completed_at", "error"],
-  config: ["success", "operation", "timestamp", "config", "warning", "error"],
-  settings: [
-    "enabled",
-    "metrics_path",
-    "retention_days",
-    "sampling_interval",
-    "enable_detailed_timing",
-    "operation_hooks",
-  ],
-  timeSeries: [
-    "success",
-    "operation",
-    "timestamp",
-    "metric_type",
-    "aggregation",
-    "start_time",
-    "end_time",
-    "step",
-    "buckets",
-  ],
+  metrics: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    metrics: true,
+    metric_type: true,
+    aggregation: true,
+    error: true,
+  } satisfies Properties<"MetricsResponse">),
+  realtime: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    window_seconds: true,
+    latency: true,
+    success_rate: true,
+    error_rate: true,
+    throughput: true,
+    status_distribution: true,
+    operation_latency: true,
+    operation_count: true,
+    queue_size: true,
+    retry_count: true,
+    backend_health: true,
+    error: true,
+  } satisfies Properties<"RealtimeMetrics">),
+  report: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    report_id: true,
+    report_path: true,
+    report_url: true,
+    status: true,
+    error: true,
+  } satisfies Properties<"ReportResponse">),
+  reportStatus: Object.keys({
+    success: true,
+    report_id: true,
+    status: true,
+    files: true,
+    created_at: true,
+    completed_at: true,
+    error: true,
+  } satisfies Properties<"ReportStatus">),
+  config: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    config: true,
+    warning: true,
+    error: true,
+  } satisfies Properties<"ConfigResponse">),
+  settings: Object.keys({
+    enabled: true,
+    metrics_path: true,
+    retention_days: true,
+    sampling_interval: true,
+    enable_detailed_timing: true,
+    operation_hooks: true,
+  } satisfies Properties<"TelemetryConfig">),
+  timeSeries: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    metric_type: true,
+    aggregation: true,
+    start_time: true,
+    end_time: true,
+    step: true,
+    buckets: true,
+  } satisfies Properties<"TimeSeriesResponse">),
 } as const;
 
 /** The response body as an object, or `BodyError`. */

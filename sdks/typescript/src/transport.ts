@@ -13,6 +13,7 @@
 
 import { APIConnectionError, APITimeoutError } from "./errors.js";
 import { errorFromResponse } from "./responses.js";
+import { sleep } from "./timers.js";
 
 /** Backoff settings, in seconds. */
 export interface RetryPolicy {
@@ -243,23 +244,4 @@ function describeNetworkError(error: unknown): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   return code ? `${message} (${code})` : message;
-}
-
-/** Wait `seconds`, ending early (with the abort reason) when `signal` aborts. */
-function sleep(seconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, seconds * 1000);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -68,7 +68,7 @@ async function mapResponse(operation: string, item: ResponseCase): Promise<unkno
     throw errorFromResponse(response.status, response.headers, content);
   }
   if (FILE_OPERATIONS.has(operation)) {
-    const result = await fileResult(content.buffer as ArrayBuffer, response, BASE_URL, undefined);
+    const result = fileResult(content.buffer as ArrayBuffer, response, BASE_URL);
     return {
       content_type: result.content_type,
       content_base64: Buffer.from(result.content ?? new Uint8Array()).toString("base64"),
