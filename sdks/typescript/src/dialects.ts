@@ -255,6 +255,7 @@ export function reportStatusFromBody(raw: unknown): ReportStatusResult {
   if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === "string"))) {
     throw new BodyError("files is not a list of file names");
   }
+  const error = string(body["error"], "error");
   return asResult({
     success: optionalBool(body["success"], "success"),
     report_id: requiredString(body["report_id"], "report_id"),
@@ -262,7 +263,8 @@ export function reportStatusFromBody(raw: unknown): ReportStatusResult {
     files: files === undefined ? [] : [...(files as string[])],
     created_at: number(body["created_at"], "created_at"),
     completed_at: number(body["completed_at"], "completed_at"),
-    extra: extraOf(body, KNOWN.reportStatus),
+    // The reason of a failed report stays in `extra`, as in Python.
+    extra: { ...extraOf(body, KNOWN.reportStatus), ...(error ? { error } : {}) },
   });
 }
 
