@@ -46,11 +46,14 @@ check-generated: generate
 	  echo "$$changes"; exit 1; \
 	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml"
 
-# Compile the TypeScript client, its tests and the parity driver (tsc --strict) into $(TS)/dist.
+# Compile the TypeScript client, its tests and scripts (tsc --strict) into $(TS)/dist, and check
+# that the core entry point compiles without Node's types (tsconfig.core.json: web APIs only).
 ts-build: ts-node
 	$(TS_BIN)/tsc -p $(TS)/tsconfig.json
+	$(TS_BIN)/tsc -p $(TS)/tsconfig.core.json
 
-test-ts: ts-build
+# Its tests start reference servers from the Python venv, and run the core under Deno too.
+test-ts: ts-build venv
 	node --test $(TS)/dist/test/*.test.js
 
 # Breaking and non-breaking changes of openapi.yaml since BASE (a git revision); SPEC=file

@@ -519,17 +519,16 @@ function formBody(form: Record<string, unknown>): URLSearchParams {
 }
 
 function resolveSettings(options: ClientOptions): Settings {
-  const env = typeof process === "object" ? process.env : {};
-  const baseUrl = options.baseUrl ?? (env[ENV_BASE_URL] || DEFAULT_BASE_URL);
+  const baseUrl = options.baseUrl ?? (environment(ENV_BASE_URL) || DEFAULT_BASE_URL);
   if (!/^https?:\/\//u.test(baseUrl)) {
     throw new RangeError(
       `baseUrl must start with http:// or https://, got ${JSON.stringify(baseUrl)}`,
     );
   }
-  const apiKey = options.apiKey !== undefined ? options.apiKey : env[ENV_API_KEY] || null;
+  const apiKey = options.apiKey !== undefined ? options.apiKey : environment(ENV_API_KEY) || null;
   let timeout = options.timeout;
   if (timeout === undefined) {
-    const text = (env[ENV_TIMEOUT] ?? "").trim();
+    const text = (environment(ENV_TIMEOUT) ?? "").trim();
     timeout = text ? Number(text) : DEFAULT_TIMEOUT;
     if (Number.isNaN(timeout)) {
       throw new RangeError(
@@ -545,4 +544,17 @@ function resolveSettings(options: ClientOptions): Settings {
     throw new RangeError(`maxRetries must be a whole number of at least 0, got ${maxRetries}`);
   }
   return { baseUrl: baseUrl.replace(/\/+$/u, ""), apiKey: apiKey || null, timeout, maxRetries };
+}
+
+/**
+ * An environment variable where the runtime has them (Node, Bun, Deno with `--allow-env`);
+ * undefined in browsers, edge runtimes, and where reading it is not permitted.
+ */
+function environment(name: string): string | undefined {
+  const runtime = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  try {
+    return runtime.process?.env?.[name];
+  } catch {
+    return undefined;
+  }
 }

@@ -168,7 +168,7 @@ export class Transport {
       const timeout = setTimeout(() => timer.abort(), remaining);
       const signal = AbortSignal.any([caller, timer.signal]);
       let response: Response;
-      let content: Uint8Array;
+      let content: Uint8Array<ArrayBuffer>;
       try {
         response = await this.settings.fetch(
           new Request(request.clone(), { signal, redirect: "manual" }),
@@ -220,7 +220,7 @@ export class Transport {
 }
 
 /** A `Response` cannot carry a body with status 204 or 205. */
-function bodyOf(status: number, content: Uint8Array): Uint8Array | null {
+function bodyOf(status: number, content: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> | null {
   return status === 204 || status === 205 ? null : content;
 }
 
