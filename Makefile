@@ -92,7 +92,7 @@ check-report: demo
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
 	  --screenshot demo-output/report-screenshot.png
 
-bench: venv
+bench: venv ts-build
 	$(BIN)/python bench/run_all.py
 
 clean:
