@@ -40,10 +40,14 @@ for (let round = 0; round < Number(rounds); round += 1) {
   ratios.push(rates[names[0]] / rates[names[1]]);
 }
 
-console.log(`medians of ${rounds} interleaved rounds of ${calls} sequential calls (Node ${process.version})`);
+console.log(
+  `medians of ${rounds} interleaved rounds of ${calls} sequential calls (Node ${process.version})`,
+);
 for (const name of names) {
   console.log(`  ${name.padEnd(48)} ${median(samples[name]).toFixed(0).padStart(7)} calls/s`);
 }
 const ratio = median(ratios);
-console.log(`\ngoals\n  typed vs raw fetch: ${ratio.toFixed(2)}x (goal >= 0.90) ${ratio >= 0.9 ? "met" : "NOT met"}`);
+console.log(
+  `\ngoals\n  typed vs raw fetch: ${ratio.toFixed(2)}x (goal >= 0.90) ${ratio >= 0.9 ? "met" : "NOT met"}`,
+);
 process.exitCode = ratio >= 0.9 ? 0 : 1;

@@ -31,7 +31,11 @@ await client.monitorRealtime((_, tick) => void ticks.push(tick.fresh), {
   alerts: ["operation_count.value >= 0"],
   onAlert: (event) => alerts.push(event.message),
 });
-const poller = await client.beginGenerateReport({ startTime: end - 3600, endTime: end, interval: 0.1 });
+const poller = await client.beginGenerateReport({
+  startTime: end - 3600,
+  endTime: end,
+  interval: 0.1,
+});
 const report = await poller.result({ timeout: 60 });
 const series = TimeSeries.fromMetricsTree(metrics.metrics);
 

@@ -149,7 +149,8 @@ export class AlertRule {
     if (!groups || !Object.hasOwn(COMPARE, groups["op"] ?? "")) {
       throw new RangeError(`cannot read alert rule ${repr(text)}: expected ${SYNTAX}`);
     }
-    const forTicks = groups["forTicks"] === undefined ? {} : { forTicks: Number(groups["forTicks"]) };
+    const forTicks =
+      groups["forTicks"] === undefined ? {} : { forTicks: Number(groups["forTicks"]) };
     return new AlertRule(
       groups["field"] ?? "",
       groups["op"] as AlertOperator,
@@ -203,7 +204,9 @@ export function checkRules(
   rules: Iterable<AlertRule | string>,
   fields: readonly string[] | null = ALERT_FIELDS,
 ): AlertRule[] {
-  const parsed = [...rules].map((rule) => (typeof rule === "string" ? AlertRule.parse(rule) : rule));
+  const parsed = [...rules].map((rule) =>
+    typeof rule === "string" ? AlertRule.parse(rule) : rule,
+  );
   if (fields === null) {
     return parsed;
   }
@@ -253,7 +256,9 @@ export class AlertEvaluator {
       if (state.streak >= (state.firing ? rule.clearTicks : rule.forTicks)) {
         state.firing = !state.firing;
         state.streak = 0;
-        events.push(new AlertEvent(rule, state.firing ? "firing" : "resolved", value, iteration, now));
+        events.push(
+          new AlertEvent(rule, state.firing ? "firing" : "resolved", value, iteration, now),
+        );
       }
     });
     for (const event of events) {
@@ -313,7 +318,9 @@ function matches(field: string, pattern: string): boolean {
   const wanted = pattern.split(".");
   return (
     parts.length === wanted.length &&
-    parts.every((part, index) => part !== "" && (wanted[index] === ANY_KEY || wanted[index] === part))
+    parts.every(
+      (part, index) => part !== "" && (wanted[index] === ANY_KEY || wanted[index] === part),
+    )
   );
 }
 

@@ -76,10 +76,13 @@ export async function* ticks(
   for (let iteration = 0; !signal?.aborted; iteration += 1) {
     yield iteration;
     const delay = schedule.nextDelay(monotonic());
-    if (delay === null || !(await sleep(delay, signal).then(
+    if (
+      delay === null ||
+      !(await sleep(delay, signal).then(
         () => true,
         () => false,
-      ))) {
+      ))
+    ) {
       return;
     }
   }

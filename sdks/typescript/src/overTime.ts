@@ -6,7 +6,12 @@
  */
 
 import * as args from "./arguments.js";
-import { asResult, type MetricsBucket, type MetricsOverTime, type TimeSeriesResult } from "./models.js";
+import {
+  asResult,
+  type MetricsBucket,
+  type MetricsOverTime,
+  type TimeSeriesResult,
+} from "./models.js";
 import { seriesFromTree } from "./dialects.js";
 
 /** Bucket widths in seconds. */

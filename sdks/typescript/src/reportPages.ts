@@ -19,7 +19,11 @@ export function progressFromPage(page: Uint8Array): ReportProgress {
   const linked = [...html.matchAll(LINK)]
     .map((match) => match[1] ?? "")
     .filter((name) => isSafeName(name));
-  return { state: "complete", files: [...new Set([REPORT_PAGE, REPORT_DATA, ...linked])], detail: null };
+  return {
+    state: "complete",
+    files: [...new Set([REPORT_PAGE, REPORT_DATA, ...linked])],
+    detail: null,
+  };
 }
 
 function isSafeName(name: string): boolean {

@@ -242,7 +242,9 @@ function splitPoints(labels: string[], points: unknown[]): [number, number][] {
       continue;
     }
     if (typeof t !== "number" || typeof v !== "number") {
-      throw new RangeError(`series ${labels.join(":")}: ${JSON.stringify(point)} holds a non-number`);
+      throw new RangeError(
+        `series ${labels.join(":")}: ${JSON.stringify(point)} holds a non-number`,
+      );
     }
     pairs.push([t, v]);
   }

@@ -140,10 +140,10 @@ describe("shared cases: metrics over time", () => {
       const expect = item.expect;
       const layOut = (): number[][] => {
         const overTime = plan(camelKeys(item["args"]) as never, () => now);
-        assertAgrees([overTime.start_time, overTime.end_time], [
-          expect["start_time"],
-          expect["end_time"],
-        ]);
+        assertAgrees(
+          [overTime.start_time, overTime.end_time],
+          [expect["start_time"], expect["end_time"]],
+        );
         return bounds(overTime);
       };
       if ("error" in expect) {
@@ -332,7 +332,9 @@ class ScriptedServer {
     const status = Number(answer["status"] ?? 200);
     const headers = { "content-type": "application/json", ...(answer["headers"] as object) };
     const body =
-      typeof answer["body_text"] === "string" ? answer["body_text"] : JSON.stringify(answer["body"]);
+      typeof answer["body_text"] === "string"
+        ? answer["body_text"]
+        : JSON.stringify(answer["body"]);
     return new Response(body, { status, headers });
   }
 }

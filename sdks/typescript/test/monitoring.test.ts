@@ -226,7 +226,9 @@ describe("report pollers", () => {
   it("result() times out with a TimeoutError while polling goes on", async () => {
     let complete = false;
     const client = reportClient(() =>
-      complete ? Response.json({ report_id: "r9", status: "complete", files: ["a.png"] }) : pending(),
+      complete
+        ? Response.json({ report_id: "r9", status: "complete", files: ["a.png"] })
+        : pending(),
     );
     const poller = await client.beginGenerateReport({ interval: 0.01 });
     await assert.rejects(poller.result({ timeout: 0.05 }), (error: Error) => {
@@ -289,7 +291,10 @@ describe("against a reference server", () => {
     const { reportId } = await poller.result({ timeout: 60 });
     const target = join(folder, "partial");
     await assert.rejects(client.downloadReport(reportId, target), /500 Internal Server Error/u);
-    assert.deepEqual(await readdir(folder).then((names) => names.filter((n) => n !== "complete")), []);
+    assert.deepEqual(
+      await readdir(folder).then((names) => names.filter((n) => n !== "complete")),
+      [],
+    );
   });
 
   it("a monitor marks ticks stale once the server is gone", async () => {

@@ -20,7 +20,8 @@ const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGE = resolve(DIST, "..");
 const DENO = join(PACKAGE, "node_modules", ".bin", "deno");
 const CHECK = join(DIST, "scripts", "runtime-check.js");
-const SPECIFIER = /(?:^|[\s;}])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gmu;
+const SPECIFIER =
+  /(?:^|[\s;}])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gmu;
 const BUILTINS = new Set(builtinModules);
 const run = promisify(execFile);
 
@@ -53,21 +54,33 @@ describe("the core entry point needs no Node module", () => {
   it("its import graph, openapi-fetch included, holds no Node built-in", () => {
     const { files, builtins } = importGraph(join(DIST, "src", "index.js"));
     assert.deepEqual(builtins, []);
-    assert.ok([...files].some((file) => file.includes("openapi-fetch")), "the graph is followed");
+    assert.ok(
+      [...files].some((file) => file.includes("openapi-fetch")),
+      "the graph is followed",
+    );
     assert.ok(!files.has(join(DIST, "src", "node.js")));
   });
 
   it("the check sees the Node entry point's built-ins", () => {
     const { builtins } = importGraph(join(DIST, "src", "node.js"));
-    assert.ok(builtins.some((item) => item.endsWith("node:fs/promises")), builtins.join("\n"));
+    assert.ok(
+      builtins.some((item) => item.endsWith("node:fs/promises")),
+      builtins.join("\n"),
+    );
   });
 
   it("package.json exports the core as '.' and the file helpers as './node'", () => {
     const manifest = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as {
       exports: Record<string, { default: string }>;
     };
-    assert.equal(resolve(PACKAGE, manifest.exports["."]?.default ?? ""), join(DIST, "src", "index.js"));
-    assert.equal(resolve(PACKAGE, manifest.exports["./node"]?.default ?? ""), join(DIST, "src", "node.js"));
+    assert.equal(
+      resolve(PACKAGE, manifest.exports["."]?.default ?? ""),
+      join(DIST, "src", "index.js"),
+    );
+    assert.equal(
+      resolve(PACKAGE, manifest.exports["./node"]?.default ?? ""),
+      join(DIST, "src", "node.js"),
+    );
   });
 });
 
@@ -112,7 +125,11 @@ describe("the core against a reference server, under Node and Deno", () => {
     const { stdout } = await run(
       DENO,
       ["run", "--no-prompt", "--quiet", "--allow-net=127.0.0.1", CHECK, server.url],
-      { cwd: PACKAGE, timeout: 90_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } },
+      {
+        cwd: PACKAGE,
+        timeout: 90_000,
+        env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      },
     );
     expectations(stdout);
   });

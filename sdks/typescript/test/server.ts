@@ -29,9 +29,21 @@ export async function startReferenceServer(seed = 7): Promise<ReferenceServer> {
   const folder = await mkdtemp(join(tmpdir(), "wal-telemetry-ts-server-"));
   const child = spawn(
     SERVER,
-    ["--host", "127.0.0.1", "--port", "0", "--demo", "--seed", String(seed),
-      "--db", join(folder, "telemetry.sqlite3"), "--reports-dir", join(folder, "reports"),
-      "--log-level", "warning"],
+    [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--demo",
+      "--seed",
+      String(seed),
+      "--db",
+      join(folder, "telemetry.sqlite3"),
+      "--reports-dir",
+      join(folder, "reports"),
+      "--log-level",
+      "warning",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const stop = async (): Promise<void> => {
@@ -49,7 +61,10 @@ export async function startReferenceServer(seed = 7): Promise<ReferenceServer> {
 function announcedUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`no URL announced:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL announced:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const read = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = READY.exec(output);
