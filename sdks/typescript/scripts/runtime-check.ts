@@ -25,12 +25,21 @@ const overTime = await client.getMetricsOverTime({
 const metrics = await client.getMetrics({ metricType: "throughput", timeRange: [end - 3600, end] });
 const ticks: boolean[] = [];
 const alerts: string[] = [];
-await client.monitorRealtime((_, tick) => void ticks.push(tick.fresh), {
-  interval: 0.05,
-  duration: 0.12,
-  alerts: ["operation_count.value >= 0"],
-  onAlert: (event) => alerts.push(event.message),
-});
+const twoTicks = new AbortController();
+await client.monitorRealtime(
+  (_, tick) => {
+    ticks.push(tick.fresh);
+    if (ticks.length === 2) {
+      twoTicks.abort();
+    }
+  },
+  {
+    interval: 0.05,
+    signal: twoTicks.signal,
+    alerts: ["operation_count.value >= 0"],
+    onAlert: (event) => alerts.push(event.message),
+  },
+);
 const poller = await client.beginGenerateReport({
   startTime: end - 3600,
   endTime: end,
