@@ -222,17 +222,26 @@ export function checkRules(
   return parsed;
 }
 
-/** Tracks rules across ticks and reports each change of state to `onEvent`. */
+/** Options of an `AlertEvaluator`. */
+export interface AlertEvaluatorOptions {
+  /** Told of every rule that starts firing or resolves. */
+  onEvent?: ((event: AlertEvent) => void) | null | undefined;
+  /** The fields rules may watch: `ALERT_FIELDS` by default; null skips the check. */
+  fields?: readonly string[] | null | undefined;
+}
+
+/**
+ * Tracks rules across ticks and reports each change of state to `onEvent`. The rules are
+ * checked when it is made, so a bad rule fails before the first fetch.
+ */
 export class AlertEvaluator {
   readonly rules: readonly AlertRule[];
+  readonly #onEvent: ((event: AlertEvent) => void) | null;
   readonly #states: { firing: boolean; streak: number }[];
 
-  constructor(
-    rules: Iterable<AlertRule | string>,
-    private readonly onEvent: ((event: AlertEvent) => void) | null = null,
-    options: { fields?: readonly string[] | null } = {},
-  ) {
+  constructor(rules: Iterable<AlertRule | string>, options: AlertEvaluatorOptions = {}) {
     this.rules = checkRules(rules, options.fields === undefined ? ALERT_FIELDS : options.fields);
+    this.#onEvent = options.onEvent ?? null;
     this.#states = this.rules.map(() => ({ firing: false, streak: 0 }));
   }
 
@@ -262,7 +271,7 @@ export class AlertEvaluator {
       }
     });
     for (const event of events) {
-      this.onEvent?.(event);
+      this.#onEvent?.(event);
     }
     return events;
   }

@@ -351,7 +351,7 @@ export class WALTelemetryClient {
     options: MonitorRealtimeOptions = {},
   ): Promise<number> {
     const rules = [...(options.alerts ?? [])];
-    const alerts = rules.length ? new AlertEvaluator(rules, options.onAlert ?? null) : null;
+    const alerts = rules.length ? new AlertEvaluator(rules, { onEvent: options.onAlert }) : null;
     return monitor((signal) => this.getRealtimeMetrics({ signal }), callback, {
       ...options,
       alerts,

@@ -11,6 +11,7 @@ export {
   ALERT_FIELDS,
   type AlertField,
   AlertEvaluator,
+  type AlertEvaluatorOptions,
   AlertEvent,
   type AlertOperator,
   AlertRule,

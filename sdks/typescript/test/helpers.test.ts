@@ -101,7 +101,7 @@ describe("shared cases: alert rules", () => {
         AlertRule.parse(String(rule), camelKeys(options)),
       );
       const delivered: AlertEvent[] = [];
-      const evaluator = new AlertEvaluator(rules, (event) => delivered.push(event));
+      const evaluator = new AlertEvaluator(rules, { onEvent: (event) => delivered.push(event) });
       const events = (item["ticks"] as Json[]).flatMap((tick, iteration) =>
         evaluator
           .evaluate(tick, iteration)
