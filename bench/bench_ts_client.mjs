@@ -5,7 +5,7 @@
 
 import { WALTelemetryClient } from "../sdks/typescript/dist/src/index.js";
 
-const [baseUrl, rounds = "7", calls = "300"] = process.argv.slice(2);
+const [baseUrl, rounds = "15", calls = "200"] = process.argv.slice(2);
 const url = `${baseUrl}/api/v0/wal/telemetry/realtime`;
 const client = new WALTelemetryClient({ baseUrl });
 

@@ -20,8 +20,8 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (median kept)")
-    parser.add_argument("--calls", type=int, default=300, help="calls per measurement")
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (median kept)")
+    parser.add_argument("--calls", type=int, default=200, help="calls per measurement")
     parser.add_argument("--server-as-shipped", action="store_true", help="no TCP_NODELAY")
     options = parser.parse_args()
     node = shutil.which("node")
