@@ -38,13 +38,14 @@ generate: venv ts-node
 	  --meta none --output-path $(PKG) --fail-on-warning
 	touch $(PKG)/py.typed
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
+	$(BIN)/python scripts/generate_ts_units.py
 
 check-generated: generate
-	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED)); \
+	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/); \
 	if [ -n "$$changes" ]; then \
 	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
-	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml"
+	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml"
 
 # Compile the TypeScript client, its tests and scripts (tsc --strict) into $(TS)/dist, and check
 # that the core entry point compiles without Node's types (tsconfig.core.json: web APIs only).

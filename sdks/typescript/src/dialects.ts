@@ -40,6 +40,7 @@ import {
 } from "./models.js";
 import type { components } from "./generated/openapi.js";
 import { isRecord } from "./responses.js";
+import { factorOf, treeInUnits } from "./units.js";
 
 type Schemas = components["schemas"];
 
@@ -143,10 +144,14 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 /** Real-time metrics from either dialect, summaries derived where the server left them out. */
 export function realtimeFromBody(raw: unknown): RealtimeMetrics {
   const body = bodyObject(raw);
-  const latency: Record<string, LatencyStats> = {};
+  const sent: Record<string, LatencyStats> = {};
   for (const [key, stats] of Object.entries(entries(body["latency"], "latency"))) {
-    latency[key] = latencyStats(stats, `latency.${key}`);
+    sent[key] = latencyStats(stats, `latency.${key}`);
   }
+  const factor = factorOf("operation_latency");
+  const latency = Object.fromEntries(
+    Object.entries(sent).map(([key, stats]) => [key, scaledStats(stats, factor)]),
+  );
   const counts: Record<string, number> = {};
   for (const [key, stats] of Object.entries(latency)) {
     counts[key] = stats.count;
@@ -165,7 +170,7 @@ export function realtimeFromBody(raw: unknown): RealtimeMetrics {
     operation: string(body["operation"], "operation"),
     timestamp: number(body["timestamp"], "timestamp"),
     window_seconds: number(body["window_seconds"], "window_seconds"),
-    operation_latency: latencySummary(body["operation_latency"], latency),
+    operation_latency: latencySummary(body["operation_latency"], sent),
     success_rate: rate(body["success_rate"], "success_rate", counts, false),
     error_rate: rate(body["error_rate"], "error_rate", counts, false),
     throughput: rate(body["throughput"], "throughput", counts, true),
@@ -183,7 +188,7 @@ export function realtimeFromBody(raw: unknown): RealtimeMetrics {
 export function metricsFromBody(raw: unknown): MetricsResult {
   const body = bodyObject(raw);
   requiredKeys(body, "body", ["success", "metrics"]);
-  const tree = metricsTree(body["metrics"], "metrics");
+  const tree = treeInUnits(metricsTree(body["metrics"], "metrics"), metricTypeOf(body));
   return asResult({
     success: bool(body["success"], "success"),
     operation: string(body["operation"], "operation"),
@@ -315,7 +320,9 @@ export function timeSeriesFromBody(raw: unknown): TimeSeriesResult {
     start_time: number(body["start_time"], "start_time"),
     end_time: number(body["end_time"], "end_time"),
     step: number(body["step"], "step"),
-    buckets: buckets.map((bucket, index) => timeBucket(bucket, `buckets.${index}`)),
+    buckets: buckets.map((bucket, index) =>
+      timeBucket(bucket, `buckets.${index}`, metricTypeOf(body)),
+    ),
     extra: extraOf(body, KNOWN.timeSeries),
   });
 }
@@ -328,11 +335,11 @@ export function envelopeFailure(raw: unknown): { detail: unknown } | null {
   return null;
 }
 
-function timeBucket(raw: unknown, where: string): MetricsBucket {
+function timeBucket(raw: unknown, where: string, metricType: string | null): MetricsBucket {
   const bucket = requiredKeys(raw, where, ["start_time", "end_time", "metrics"]);
   const start = requiredNumber(bucket["start_time"], `${where}.start_time`);
   const end = requiredNumber(bucket["end_time"], `${where}.end_time`);
-  const tree = metricsTree(bucket["metrics"], `${where}.metrics`);
+  const tree = treeInUnits(metricsTree(bucket["metrics"], `${where}.metrics`), metricType);
   return asResult({
     start_time: start,
     end_time: end,
@@ -356,6 +363,29 @@ function latencyStats(raw: unknown, where: string): LatencyStats {
   });
 }
 
+/** Per-key latency stats (sent in seconds) in the results' unit. */
+function scaledStats(stats: LatencyStats, factor: number): LatencyStats {
+  const scale = (value: number | null): number | null => (value === null ? null : value * factor);
+  return asResult({
+    mean: scale(stats.mean),
+    median: scale(stats.median),
+    min: scale(stats.min),
+    max: scale(stats.max),
+    percentile_95: scale(stats.percentile_95),
+    count: stats.count,
+  });
+}
+
+/** The `metric_type` a body says its values are, or null (every type, or not said). */
+function metricTypeOf(body: Record<string, unknown>): string | null {
+  const kind = body["metric_type"];
+  return typeof kind === "string" ? kind : null;
+}
+
+/**
+ * The summary: as sent (the reference server's, in ms), or derived from the per-key stats as
+ * servers send them (seconds), in milliseconds, the unit the summary is documented in.
+ */
 function latencySummary(raw: unknown, perKey: Record<string, LatencyStats>): LatencySummary {
   if (raw !== undefined) {
     if (!isRecord(raw)) {
