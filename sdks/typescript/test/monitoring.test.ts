@@ -14,6 +14,7 @@ import {
   APIConnectionError,
   type MonitorTick,
   type RealtimeMetrics,
+  type Report,
   WALTelemetryClient,
 } from "../src/index.js";
 import { WALTelemetryClient as NodeClient } from "../src/node.js";
@@ -262,10 +263,15 @@ describe("report pollers", () => {
 describe("against a reference server", () => {
   let server: ReferenceServer;
   let folder: string;
+  let report: Report; // one report for the download tests: the server draws its charts once
 
   before(async () => {
     server = await startReferenceServer(11);
     folder = await mkdtemp(join(tmpdir(), "wal-telemetry-ts-download-"));
+    const poller = await new WALTelemetryClient({ baseUrl: server.url }).beginGenerateReport({
+      interval: 0.1,
+    });
+    report = await poller.result({ timeout: 60 });
   });
 
   after(async () => {
@@ -275,8 +281,6 @@ describe("against a reference server", () => {
 
   it("downloadReport saves every file of the report", async () => {
     const client = new NodeClient({ baseUrl: server.url });
-    const poller = await client.beginGenerateReport({ interval: 0.1 });
-    const report = await poller.result({ timeout: 60 });
     const target = join(folder, "complete");
     const written = await client.downloadReport(report.reportId, target, { timeout: 60 });
     assert.deepEqual(written, report.files.map((name) => join(target, name)).sort());
@@ -294,10 +298,11 @@ describe("against a reference server", () => {
           ? Promise.resolve(Response.json({ detail: "disk error" }, { status: 500 }))
           : fetch(request),
     });
-    const poller = await client.beginGenerateReport({ interval: 0.1 });
-    const { reportId } = await poller.result({ timeout: 60 });
     const target = join(folder, "partial");
-    await assert.rejects(client.downloadReport(reportId, target), /500 Internal Server Error/u);
+    await assert.rejects(
+      client.downloadReport(report.reportId, target),
+      /500 Internal Server Error/u,
+    );
     assert.deepEqual(
       await readdir(folder).then((names) => names.filter((n) => n !== "complete")),
       [],
