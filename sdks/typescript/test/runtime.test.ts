@@ -69,6 +69,22 @@ describe("the core entry point needs no Node module", () => {
     );
   });
 
+  it("the entry points export by name, and no internal helper", async () => {
+    const source = readFileSync(join(PACKAGE, "src", "index.ts"), "utf8");
+    assert.doesNotMatch(source, /export \*/u);
+    const core = Object.keys(await import(join(DIST, "src", "index.js")));
+    const node = Object.keys(await import(join(DIST, "src", "node.js")));
+    for (const internal of ["metricsQuery", "realtimeFromBody", "parsed", "plan", "sleep"]) {
+      assert.ok(!core.includes(internal) && !node.includes(internal), internal);
+    }
+    assert.ok(core.includes("WALTelemetryClient") && core.includes("TimeSeries"));
+    assert.deepEqual(
+      node.filter((name) => !core.includes(name)),
+      [],
+      "the Node entry point adds no name, only a client that saves files",
+    );
+  });
+
   it("package.json exports the core as '.' and the file helpers as './node'", () => {
     const manifest = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as {
       exports: Record<string, { default: string }>;
