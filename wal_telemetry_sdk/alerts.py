@@ -48,7 +48,10 @@ _RULE = re.compile(
     r"(?P<threshold>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     r"(?:\s+for\s*=?\s*(?P<for_ticks>[0-9]+)(?:\s+ticks?)?)?\s*$"
 )
-_SYNTAX = f"'<field> <op> <number> [for <ticks>]' with <op> one of {', '.join(OPERATORS)}"
+_SYNTAX = (
+    f"'<field> <op> <number> [for <ticks>]' with <op> one of {', '.join(OPERATORS)}"
+    " and a finite <number>"
+)
 ANY_KEY = "*"
 """The segment of a field path that stands for any key of a map (an `operation:backend` pair,
 a backend, a status)."""

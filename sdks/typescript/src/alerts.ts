@@ -35,7 +35,9 @@ const RULE = new RegExp(
     "(?:\\s+for\\s*=?\\s*(?<forTicks>[0-9]+)(?:\\s+ticks?)?)?\\s*$",
   "u",
 );
-const SYNTAX = `'<field> <op> <number> [for <ticks>]' with <op> one of ${OPERATORS.join(", ")}`;
+const SYNTAX =
+  `'<field> <op> <number> [for <ticks>]' with <op> one of ${OPERATORS.join(", ")}` +
+  " and a finite <number>";
 const SIGNIFICANT_DIGITS = 6;
 
 /** Dotted paths to the values of `T` of type `Leaf`; a map adds an `ANY_KEY` segment. */
