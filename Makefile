@@ -9,9 +9,12 @@ PKG := generated/wal_telemetry_api_client
 TS := sdks/typescript
 TS_BIN := $(TS)/node_modules/.bin
 TS_GENERATED := $(TS)/src/generated/openapi.ts
+# The sync clients, rewritten from their async sources by scripts/unasync.py.
+SYNC_TWINS := wal_telemetry_sdk/_sync
 
 .PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
-.PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table
+.PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table test-min-deps
+.PHONY: prometheus check-prometheus integrations
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -39,13 +42,16 @@ generate: venv ts-node
 	touch $(PKG)/py.typed
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
 	$(BIN)/python scripts/generate_ts_units.py
+	$(BIN)/python scripts/unasync.py
 
-check-generated: generate
-	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/); \
+check-generated: venv
+	$(BIN)/python scripts/unasync.py --check
+	$(MAKE) --no-print-directory generate
+	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/ $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
 	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
-	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml"
+	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml; $(SYNC_TWINS) match _async/"
 
 # Compile the TypeScript client, its tests and scripts (tsc --strict) into $(TS)/dist, and check
 # that the core entry point compiles without Node's types (tsconfig.core.json: web APIs only).
@@ -80,7 +86,22 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: venv node lint lint-spec check-generated spec-check test-ts
+# The unit tests again in a venv holding the declared minimum versions of the core dependencies
+# (scripts/minimum_versions.py), so every floor in pyproject.toml is a tested version.
+MIN_VENV := .venv-min
+UNIT_TESTS := tests/conformance/test_conformance.py tests/client/test_faults.py \
+  tests/client/test_arguments.py tests/client/test_config.py tests/client/test_files.py \
+  tests/client/test_dialects.py tests/analysis/test_timeseries.py tests/analysis/test_alerts.py \
+  tests/analysis/test_reports_poller.py
+test-min-deps: venv
+	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  $$($(BIN)/python scripts/minimum_versions.py) pytest==9.2.0 pytest-asyncio==1.5.0 \
+	  'pytest-timeout>=2.3' respx==0.23.1 'pyyaml>=6'
+	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider -p no:wal_telemetry_server $(UNIT_TESTS)
+
+test: venv node prometheus lint lint-spec check-generated spec-check test-ts test-min-deps
 	WAL_TELEMETRY_REQUIRE_TS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: venv
@@ -93,9 +114,23 @@ check-report: demo
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
 	  --screenshot demo-output/report-screenshot.png
 
+# Prometheus and promtool (Debian's package, installed when missing) for the exporter's tests.
+prometheus:
+	command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
+
+# The exporter against a real Prometheus: scrapes, stored values, dashboard queries, alert rules.
+check-prometheus: venv prometheus
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/exporter
+
+# The shipped Prometheus alerting rules, made from the SDK alert rules in integrations/.
+integrations: venv
+	$(BIN)/wal-telemetry alerts export --file integrations/alert-rules.txt \
+	  --output integrations/prometheus/wal-telemetry-alerts.yml
+
 bench: venv ts-build
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache demo-output
+	rm -rf $(VENV) $(MIN_VENV) node_modules .mypy_cache .ruff_cache .pytest_cache demo-output
 	rm -rf $(TS)/node_modules $(TS)/dist

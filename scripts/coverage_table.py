@@ -76,8 +76,7 @@ def python_generated(operation_id: str) -> str | None:
 
 def python_sdk_method(operation_id: str) -> str | None:
     sys.path.insert(0, str(ROOT))
-    from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
-    from wal_telemetry_sdk.client import WALTelemetryClient
+    from wal_telemetry_sdk import AsyncWALTelemetryClient, WALTelemetryClient
 
     name = snake_case(operation_id)
     if not callable(getattr(WALTelemetryClient, name, None)):
@@ -120,19 +119,19 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-# (helper, Python (module, dotted name), TypeScript (entry point, class or function, member),
-#  shared cases (file, sections) or why there are none)
+# (helper, Python (module, "" for the package; dotted name), TypeScript (entry point, class or
+#  function, member), shared cases (file, sections) or why there are none)
 HelperSpec = tuple[str, tuple[str, str] | str, tuple[str, str, str | None] | str, Any]
 HELPERS: tuple[HelperSpec, ...] = (
     (
         "Monitoring: drift-free, through errors",
-        ("client", "WALTelemetryClient.monitor_realtime"),
+        ("", "WALTelemetryClient.monitor_realtime"),
         ("index", "WALTelemetryClient", "monitorRealtime"),
         "none (timing): live tests in each language",
     ),
     (
         "Real-time iterator",
-        ("client", "WALTelemetryClient.iter_realtime"),
+        ("", "WALTelemetryClient.iter_realtime"),
         ("index", "WALTelemetryClient", "iterRealtime"),
         "none (timing): live tests in each language",
     ),
@@ -144,19 +143,19 @@ HELPERS: tuple[HelperSpec, ...] = (
     ),
     (
         "Metrics over time: bucket planning and fetching",
-        ("client", "WALTelemetryClient.get_metrics_over_time"),
+        ("", "WALTelemetryClient.get_metrics_over_time"),
         ("index", "WALTelemetryClient", "getMetricsOverTime"),
         ("over_time", ("plan", "fetch")),
     ),
     (
         "Report poller with progress",
-        ("client", "WALTelemetryClient.begin_generate_report"),
+        ("", "WALTelemetryClient.begin_generate_report"),
         ("index", "WALTelemetryClient", "beginGenerateReport"),
         ("report_poller", ("cases",)),
     ),
     (
         "Report download, all or nothing",
-        ("client", "WALTelemetryClient.download_report"),
+        ("", "WALTelemetryClient.download_report"),
         ("node", "WALTelemetryClient", "downloadReport"),
         "none (files): live tests in each language",
     ),
@@ -187,7 +186,7 @@ def python_helper(module: str, name: str) -> str | None:
     sys.path.insert(0, str(ROOT))
     import importlib
 
-    value: Any = importlib.import_module(f"wal_telemetry_sdk.{module}")
+    value: Any = importlib.import_module(".".join(filter(None, ["wal_telemetry_sdk", module])))
     for part in name.split("."):
         value = getattr(value, part, None)
     if value is None:

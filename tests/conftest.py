@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clients import KINDS, Kind
+
 ROOT = Path(__file__).resolve().parent.parent
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
@@ -58,3 +60,10 @@ def running_prism(arguments: list[str], log: Path) -> Iterator[str]:
 def start_prism() -> StartPrism:
     """`start_prism(["mock"], log)` as a context manager yielding Prism's base URL."""
     return running_prism
+
+
+@pytest.fixture(params=KINDS)
+def client_kind(request: pytest.FixtureRequest) -> Kind:
+    """Run the test once with the sync client and once with the async one (see clients.py)."""
+    kind: Kind = request.param
+    return kind

@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Any
 from wal_telemetry_sdk._version import __version__
 
 if TYPE_CHECKING:
-    from wal_telemetry_sdk.async_client import AsyncWALTelemetryClient
-    from wal_telemetry_sdk.client import WALTelemetryClient
+    from wal_telemetry_sdk._async.client import AsyncWALTelemetryClient
+    from wal_telemetry_sdk._async.monitor import AsyncMonitor
+    from wal_telemetry_sdk._async.poller import AsyncReportPoller
+    from wal_telemetry_sdk._report_progress import ReportProgress
+    from wal_telemetry_sdk._sync.client import WALTelemetryClient
+    from wal_telemetry_sdk._sync.monitor import Monitor
+    from wal_telemetry_sdk._sync.poller import ReportPoller
     from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
     from wal_telemetry_sdk.errors import (
         APIConnectionError,
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        ReportFailedError,
         UnprocessableEntityError,
         WALTelemetryError,
     )
@@ -34,13 +40,19 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncMonitor",
+    "AsyncReportPoller",
     "AsyncWALTelemetryClient",
     "AuthenticationError",
     "BadRequestError",
     "InternalServerError",
+    "Monitor",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReportFailedError",
+    "ReportPoller",
+    "ReportProgress",
     "ReportState",
     "TelemetryAggregation",
     "TelemetryMetricType",
@@ -50,8 +62,13 @@ __all__ = [
     "__version__",
 ]
 _HOMES = {
-    "AsyncWALTelemetryClient": "async_client",
-    "WALTelemetryClient": "client",
+    "AsyncMonitor": "_async.monitor",
+    "AsyncReportPoller": "_async.poller",
+    "AsyncWALTelemetryClient": "_async.client",
+    "Monitor": "_sync.monitor",
+    "ReportPoller": "_sync.poller",
+    "ReportProgress": "_report_progress",
+    "WALTelemetryClient": "_sync.client",
     "ReportState": "enums",
     "TelemetryAggregation": "enums",
     "TelemetryMetricType": "enums",

@@ -2,9 +2,9 @@
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict
 
 import httpx
 from wal_telemetry_api_client.models.config_update import ConfigUpdate
@@ -20,6 +20,43 @@ API_PREFIX = "/api/v0/wal/telemetry"
 DAY = 24 * 60 * 60
 CHART_INCHES = range(1, 41)
 CONFIG_LIMITS = {"retention_days": range(1, 3651), "sampling_interval": range(1, 86401)}
+
+
+class Filters(TypedDict, total=False):
+    """The filter parameters of the generated metrics, chart and time-series calls."""
+
+    operation_type: str
+    backend: str
+    status: str
+
+
+class MetricsQuery(Filters, total=False):
+    """Keyword arguments of the generated `get_metrics` call."""
+
+    metric_type: TelemetryMetricType
+    aggregation: TelemetryAggregation
+    start_time: float
+    end_time: float
+
+
+class VisualizationQuery(Filters, total=False):
+    """Keyword arguments of the generated `get_visualization` call."""
+
+    metric_type: Required[TelemetryMetricType]
+    width: int
+    height: int
+    start_time: float
+    end_time: float
+
+
+class TimeSeriesQuery(Filters):
+    """Keyword arguments of the generated `get_time_series` call."""
+
+    metric_type: TelemetryMetricType
+    start_time: float
+    end_time: float
+    step: float
+    aggregation: TelemetryAggregation
 
 
 def timestamp(value: object, name: str) -> float:
@@ -56,18 +93,14 @@ def optional_text(value: object, name: str) -> str | None:
     return value
 
 
-def filters(
-    operation_type: object, backend: object, status: object, window: tuple[float, float] | None
-) -> dict[str, Any]:
-    """The filter parameters shared by metrics and visualization requests (None left out)."""
-    params: dict[str, Any] = {
-        "operation_type": optional_text(operation_type, "operation_type"),
-        "backend": optional_text(backend, "backend"),
-        "status": optional_text(status, "status"),
-    }
-    if window is not None:
-        params["start_time"], params["end_time"] = window
-    return {key: value for key, value in params.items() if value is not None}
+def add_filters(params: Filters, operation_type: object, backend: object, status: object) -> None:
+    """Add the filters shared by metrics, chart and time-series requests (None left out)."""
+    if (text := optional_text(operation_type, "operation_type")) is not None:
+        params["operation_type"] = text
+    if (text := optional_text(backend, "backend")) is not None:
+        params["backend"] = text
+    if (text := optional_text(status, "status")) is not None:
+        params["status"] = text
 
 
 def metrics_query(
@@ -77,9 +110,12 @@ def metrics_query(
     status: str | None,
     window: tuple[float, float] | None,
     aggregation: TelemetryAggregation | str | None,
-) -> dict[str, Any]:
+) -> MetricsQuery:
     """Keyword arguments for the generated `get_metrics` call."""
-    params = filters(operation_type, backend, status, window)
+    params = MetricsQuery()
+    add_filters(params, operation_type, backend, status)
+    if window is not None:
+        params["start_time"], params["end_time"] = window
     if metric_type is not None:
         params["metric_type"] = coerce_enum(metric_type, TelemetryMetricType, "metric_type")
     if aggregation is not None:
@@ -95,14 +131,17 @@ def visualization_query(
     window: tuple[float, float] | None,
     width: int,
     height: int,
-) -> dict[str, Any]:
+) -> VisualizationQuery:
     """Keyword arguments for the generated `get_visualization` call."""
-    return {
-        "metric_type": coerce_enum(metric_type, TelemetryMetricType, "metric_type"),
-        **filters(operation_type, backend, status, window),
-        "width": _whole_in(width, CHART_INCHES, "width"),
-        "height": _whole_in(height, CHART_INCHES, "height"),
-    }
+    query = VisualizationQuery(
+        metric_type=coerce_enum(metric_type, TelemetryMetricType, "metric_type"),
+        width=_whole_in(width, CHART_INCHES, "width"),
+        height=_whole_in(height, CHART_INCHES, "height"),
+    )
+    add_filters(query, operation_type, backend, status)
+    if window is not None:
+        query["start_time"], query["end_time"] = window
+    return query
 
 
 def time_series_query(
@@ -114,19 +153,24 @@ def time_series_query(
     operation_type: str | None,
     backend: str | None,
     status: str | None,
-) -> dict[str, Any]:
+) -> TimeSeriesQuery:
     """Keyword arguments for the generated `get_time_series` call."""
-    window = ordered(timestamp(start_time, "start_time"), timestamp(end_time, "end_time"))
+    start, end = ordered(timestamp(start_time, "start_time"), timestamp(end_time, "end_time"))
     if isinstance(step, bool) or not isinstance(step, int | float) or not step >= 1:
         raise ValueError(f"step must be a number of seconds >= 1, got {step!r}")
-    return {
-        **metrics_query(metric_type, operation_type, backend, status, window, aggregation),
-        "step": float(step),
-    }
+    query = TimeSeriesQuery(
+        metric_type=coerce_enum(metric_type, TelemetryMetricType, "metric_type"),
+        start_time=start,
+        end_time=end,
+        step=float(step),
+        aggregation=coerce_enum(aggregation, TelemetryAggregation, "aggregation"),
+    )
+    add_filters(query, operation_type, backend, status)
+    return query
 
 
 def report_request(start_time: Timestamp | None, end_time: Timestamp | None) -> ReportRequest:
-    """The report's time range; as in the seed, it ends now and spans 24 hours by default."""
+    """The report's time range: as in the original client, the 24 hours up to now by default."""
     end = time.time() if end_time is None else timestamp(end_time, "end_time")
     start = end - DAY if start_time is None else timestamp(start_time, "start_time")
     start, end = ordered(start, end)
@@ -175,7 +219,7 @@ def report_file_url(base_url: str, report_id: str, file_name: str) -> str:
     return f"{base_url}{API_PREFIX}/reports/{report_id}/{file_name}"
 
 
-def visualization_url(base_url: str, query: dict[str, Any]) -> str:
+def visualization_url(base_url: str, query: Mapping[str, object]) -> str:
     """The chart's URL with its query, as a browser would fetch it."""
     params = {key: str(value) for key, value in query.items() if key != "metric_type"}
     url = httpx.URL(f"{base_url}{API_PREFIX}/visualization/{query['metric_type']}", params=params)

@@ -1,18 +1,18 @@
-"""Safe names, safe writes and showing files: no path built from an unchecked id, no file left
-half-written, no browser failure raised."""
+"""Safe names and safe writes: no path built from an unchecked id, no file left half-written."""
 
 import contextlib
-import logging
 import os
 import re
 import secrets
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from wal_telemetry_api_client.types import Response
 
+from wal_telemetry_sdk._bodies import checked_file
 from wal_telemetry_sdk.models import FileResult
-
-logger = logging.getLogger("wal_telemetry_sdk")
 
 REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -61,21 +61,36 @@ def save_atomically(path: str | os.PathLike[str], content: bytes) -> str:
 
 
 def file_result(
-    detailed: Response[Any], url: str, save_path: str | os.PathLike[str] | None
+    detailed: Response[Any], name: str, url: str, save_path: str | os.PathLike[str] | None
 ) -> FileResult:
-    """A downloaded file, written atomically to `save_path` when one is given."""
+    """A downloaded file, checked against what it claims to be, then written atomically to
+    `save_path` when one is given (nothing is written for a file that is not what it claims)."""
     content = detailed.content
-    saved = save_atomically(save_path, content) if save_path is not None else None
     content_type = detailed.headers.get("content-type")
+    checked_file(name, content, content_type)
+    saved = save_atomically(save_path, content) if save_path is not None else None
     return FileResult(url=url, content=content, content_type=content_type, saved_path=saved)
 
 
-def open_in_browser(url: str) -> bool:
-    """Open `url` with `webbrowser`; a failure is logged, as in the seed, not raised."""
-    import webbrowser
+def save_folder(files: Mapping[str, bytes], directory: str | os.PathLike[str]) -> list[Path]:
+    """Write `files` into `directory` all or nothing: a sibling temporary folder, then renames.
 
+    A new `directory` appears complete in one rename; in an existing one each file is replaced
+    atomically, and nothing is written unless every file was downloaded.
+    """
+    target = Path(directory).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+    staging.mkdir()
     try:
-        return webbrowser.open(url)
-    except Exception as error:
-        logger.warning("Could not open %s in a browser: %r", url, error)
-        return False
+        for name, content in files.items():
+            save_atomically(staging / name, content)
+        if not target.exists():
+            os.replace(staging, target)
+        else:
+            for name in files:
+                os.replace(staging / name, target / name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(staging)
+    return sorted(target / name for name in files)

@@ -1,4 +1,4 @@
-"""`get_metrics_over_time`: one bucketed server query where offered, else concurrent requests.
+"""Planning `get_metrics_over_time`: buckets of a range, checked before any request.
 
 The reference server answers a whole range in one `/timeseries` request. Servers without that
 operation (the upstream one) get one aggregated `get_metrics` request per bucket, sent
@@ -6,22 +6,16 @@ concurrently with a bound, never one after another.
 """
 
 import time
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 
 from wal_telemetry_sdk._arguments import DAY, Timestamp, optional_text, ordered, timestamp
-from wal_telemetry_sdk._dialects import metrics_bucket
-from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType, coerce_enum
-from wal_telemetry_sdk.models import MetricsBucket, MetricsOverTime, MetricsResult, TimeSeriesResult
+from wal_telemetry_sdk.enums import TelemetryMetricType, coerce_enum
+from wal_telemetry_sdk.models import MetricsOverTime, TimeSeriesResult
 
 INTERVALS = {"hour": 60 * 60, "day": DAY, "week": 7 * DAY}
 MAX_BUCKETS = 1000
 CONCURRENT_BUCKETS = 8
-
-GetMetrics = Callable[..., MetricsResult]
-AsyncGetMetrics = Callable[..., Awaitable[MetricsResult]]
 
 
 def plan(
@@ -78,44 +72,3 @@ def from_server_buckets(over_time: MetricsOverTime, result: TimeSeriesResult) ->
         for item in result.buckets
     ]
     return over_time.filled(buckets, source="timeseries")
-
-
-def per_bucket_requests(
-    get_metrics: GetMetrics, over_time: MetricsOverTime, filters: dict[str, str | None]
-) -> MetricsOverTime:
-    """Fill the result with one averaged request per bucket, at most 8 at a time."""
-
-    def fetch(edges: tuple[float, float]) -> MetricsBucket:
-        result = get_metrics(
-            metric_type=over_time.metric_type,
-            time_range=edges,
-            aggregation=TelemetryAggregation.AVERAGE,
-            **filters,
-        )
-        return metrics_bucket(*edges, result.metrics)
-
-    with ThreadPoolExecutor(CONCURRENT_BUCKETS, thread_name_prefix="wal-telemetry-bucket") as pool:
-        buckets = list(pool.map(fetch, bounds(over_time)))
-    return over_time.filled(buckets, source="per-bucket")
-
-
-async def async_per_bucket_requests(
-    get_metrics: AsyncGetMetrics, over_time: MetricsOverTime, filters: dict[str, str | None]
-) -> MetricsOverTime:
-    """The async twin of `per_bucket_requests`."""
-    import asyncio
-
-    limit = asyncio.Semaphore(CONCURRENT_BUCKETS)
-
-    async def fetch(edges: tuple[float, float]) -> MetricsBucket:
-        async with limit:
-            result = await get_metrics(
-                metric_type=over_time.metric_type,
-                time_range=edges,
-                aggregation=TelemetryAggregation.AVERAGE,
-                **filters,
-            )
-        return metrics_bucket(*edges, result.metrics)
-
-    buckets = await asyncio.gather(*(fetch(edges) for edges in bounds(over_time)))
-    return over_time.filled(list(buckets), source="per-bucket")

@@ -1,4 +1,4 @@
-"""Client-side PNG charts of metrics trees, and stdlib checks of PNG bytes.
+"""Charts from either side: the server's PNG or one drawn here from metrics trees, as a `Chart`.
 
 matplotlib (extra `[viz]`) is imported when a chart is drawn, never at import. Charts are drawn
 on a private Agg canvas, so a caller's pyplot state and backend are left untouched.
@@ -7,17 +7,30 @@ on a private Agg canvas, so a caller's pyplot state and backend are left untouch
 from __future__ import annotations
 
 import io
+import logging
 import math
+import os
 import struct
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wal_telemetry_sdk._tree import iter_leaves
+from wal_telemetry_sdk._browser import open_in_browser
+from wal_telemetry_sdk._files import save_atomically
+from wal_telemetry_sdk.errors import APIStatusError, InternalServerError, NotFoundError
+from wal_telemetry_sdk.models import Chart, MetricsResult
+from wal_telemetry_sdk.timeseries import iter_leaves
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["DPI", "EMPTY_MESSAGE", "is_png", "png_size", "render_chart"]
+
+logger = logging.getLogger("wal_telemetry_sdk")
+SOURCES = ("auto", "server", "client")
+# The upstream server answers 500 for four metric types it cannot chart.
+SERVER_CANNOT_RENDER = (InternalServerError, NotFoundError)
 
 DPI = 100
 EMPTY_MESSAGE = "No data for this selection"
@@ -120,3 +133,42 @@ def png_size(data: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG: no signature and IHDR chunk")
     width, height = struct.unpack(">II", data[16:24])
     return width, height
+
+
+def checked_source(source: object) -> str:
+    """`source` if it is one of auto, server, client; else `ValueError` naming them."""
+    if source not in SOURCES:
+        raise ValueError(f"Invalid source {source!r}. Must be one of: {', '.join(SOURCES)}")
+    return str(source)
+
+
+def log_fallback(metric_type: object, error: APIStatusError) -> None:
+    logger.info("The server could not chart %s (%s); drawing it here", metric_type, error)
+
+
+def render_locally(metrics: MetricsResult, metric_type: object, width: int, height: int) -> bytes:
+    """The chart drawn with matplotlib (extra `[viz]`) from the metrics the server sent."""
+    return render_chart(metrics.metrics, metric_type=str(metric_type), width=width, height=height)
+
+
+def chart_result(
+    png: bytes,
+    url: str,
+    source: str,
+    save_path: str | os.PathLike[str] | None,
+    open_browser: bool,
+) -> Chart:
+    """A chart, saved atomically to `save_path` when given, and shown in a browser when asked."""
+    if save_path is None and open_browser:
+        save_path = Path(tempfile.mkdtemp(prefix="wal-telemetry-")) / "chart.png"
+    saved = save_atomically(save_path, png) if save_path is not None else None
+    if open_browser and saved is not None:
+        open_in_browser(Path(saved).as_uri())
+    return Chart(
+        url=url,
+        content=png,
+        content_type="image/png",
+        saved_path=saved,
+        opened_in_browser=open_browser,
+        source=source,
+    )

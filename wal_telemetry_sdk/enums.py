@@ -1,4 +1,4 @@
-"""The seed's enums (generated from the spec) and the one helper that turns arguments into them."""
+"""The original client's enums (generated from the spec) and the helper that coerces arguments."""
 
 from enum import StrEnum
 from typing import TypeVar

@@ -1,13 +1,16 @@
 """The SDK's exceptions: one tree rooted at `WALTelemetryError`.
 
 API errors (an error status, a `{"success": false}` body, a body that does not parse) are
-`ValueError`s, as the seed client promised. Network failures are `APIConnectionError`, which is
+`ValueError`s, as the original client promised. Network failures are `APIConnectionError`, which is
 a `ConnectionError` (so an `OSError`, like `requests.RequestException`) and never a `ValueError`.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from wal_telemetry_sdk._report_progress import ReportProgress
 
 __all__ = [
     "APIConnectionError",
@@ -21,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReportFailedError",
     "UnprocessableEntityError",
     "WALTelemetryError",
 ]
@@ -110,23 +114,6 @@ class APITimeoutError(APIConnectionError, TimeoutError):
         super().__init__(message, request=request)
 
 
-STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def status_error_class(status_code: int) -> type[APIStatusError]:
-    """The exception class for an HTTP status; 5xx share `InternalServerError`."""
-    if status_code >= 500:
-        return InternalServerError
-    return STATUS_ERRORS.get(status_code, APIStatusError)
-
-
 def _request_id(response: httpx.Response | None) -> str | None:
     if response is None:
         return None
@@ -137,6 +124,11 @@ def _request_id(response: httpx.Response | None) -> str | None:
     return None
 
 
-def is_missing_operation(error: NotFoundError) -> bool:
-    """Whether a 404 means the server has no such operation (a framework's bare "Not Found")."""
-    return bool(error.detail == "Not Found")
+class ReportFailedError(WALTelemetryError, RuntimeError):
+    """The server reported that writing the report failed."""
+
+    def __init__(self, report_id: str, progress: "ReportProgress") -> None:
+        reason = f": {progress.detail}" if progress.detail else ""
+        super().__init__(f"report {report_id} failed{reason}")
+        self.report_id = report_id
+        self.progress = progress

@@ -1,4 +1,4 @@
-"""Typed results: attribute access, `to_dict()`, and the seed's `result['field']` reads.
+"""Typed results: attribute access, `to_dict()`, and the original client's `result['field']` reads.
 
 Both server dialects end in these classes. Where the upstream server leaves a field out, it is
 derived from what it does send (see `realtime_from_api`), or left as None when it cannot be.
@@ -49,7 +49,7 @@ def _field_names(cls: type) -> dict[str, None]:
 
 
 class Subscriptable:
-    """Read access by key, as in the seed's examples: `metrics['operation_latency']['average']`."""
+    """Read access by key, as in the original client's examples: `metrics['success_rate']`."""
 
     __slots__ = ()
 
@@ -294,11 +294,11 @@ class ReportStatusResult(Subscriptable):
 
 @attrs.frozen
 class MetricsOverTime(Subscriptable):
-    """A metric over consecutive time buckets, oldest first, in the seed's shape.
+    """A metric over consecutive time buckets, oldest first, in the original client's shape.
 
-    `time_series` holds the buckets as the seed returned them; `series` gives the same data as a
-    columnar `TimeSeries` for analysis. `source` says how it was fetched: `"timeseries"` (one
-    server-side query) or `"per-bucket"` (one request per bucket).
+    `time_series` holds the buckets as the original client returned them; `series` gives the same
+    data as a columnar `TimeSeries` for analysis. `source` says how it was fetched:
+    `"timeseries"` (one server-side query) or `"per-bucket"` (one request per bucket).
     """
 
     metric_type: TelemetryMetricType

@@ -16,12 +16,26 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from wal_telemetry_sdk._tree import Labels, iter_leaves
-
 if TYPE_CHECKING:
     import pandas  # type: ignore[import-untyped]  # no pandas-stubs in the dev set
 
 __all__ = ["RESAMPLE_METHODS", "Series", "TimeSeries", "Trend"]
+
+Labels = tuple[str, ...]
+
+
+def iter_leaves(tree: Mapping[str, Any], prefix: Labels = ()) -> Iterator[tuple[Labels, Any]]:
+    """Yield `(labels, leaf)` for every leaf, labels being the keys on the path from the root.
+
+    A leaf is a series (a list of `[timestamp, value]` pairs, possibly empty) or one number.
+    """
+    for key, node in tree.items():
+        labels = (*prefix, str(key))
+        if isinstance(node, Mapping):
+            yield from iter_leaves(node, labels)
+        else:
+            yield labels, node
+
 
 _Reducer = Callable[[list[float]], float]
 _REDUCERS: dict[str, _Reducer] = {

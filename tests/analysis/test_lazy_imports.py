@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-MODULES = ["timeseries", "alerts", "charts", "monitor", "reports_poller"]
+MODULES = ["timeseries", "alerts", "charts", "_sync.monitor", "_sync.poller", "_async.client"]
 
 
 def test_analysis_modules_do_not_import_matplotlib_or_pandas():

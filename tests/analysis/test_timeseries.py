@@ -218,3 +218,18 @@ def test_a_100k_point_series_is_stored_in_columns_not_objects():
         tracemalloc.stop()
     assert len(ts["append", "json"]) == 100_000
     assert peak < 40 * 2**20
+
+
+def test_metrics_over_time_gives_its_buckets_as_one_cached_time_series():
+    from wal_telemetry_sdk import TelemetryMetricType
+    from wal_telemetry_sdk.models import MetricsBucket, MetricsOverTime
+
+    buckets = [
+        MetricsBucket(T0 + k * 3600, T0 + (k + 1) * 3600, T0 + k * 3600 + 1800, {"a": float(k)}, [])
+        for k in range(3)
+    ]
+    kind = TelemetryMetricType.THROUGHPUT
+    over_time = MetricsOverTime(kind, T0, T0 + 3 * 3600, "hour").filled(buckets, source="x")
+    series = over_time.series
+    assert series is over_time.series  # computed once
+    assert list(series["a",].values) == [0.0, 1.0, 2.0]

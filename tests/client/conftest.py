@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from wal_telemetry_sdk import _transport
+from wal_telemetry_sdk import _request_policy
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def unreachable_url() -> str:
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Back off for a millisecond instead of half a second, so retry tests run fast."""
-    monkeypatch.setattr(_transport, "INITIAL_RETRY_DELAY", 0.001)
-    monkeypatch.setattr(_transport, "MAX_RETRY_DELAY", 0.004)
+    monkeypatch.setattr(_request_policy, "INITIAL_RETRY_DELAY", 0.001)
+    monkeypatch.setattr(_request_policy, "MAX_RETRY_DELAY", 0.004)
     yield
 
 

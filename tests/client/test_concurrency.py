@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from wal_telemetry_sdk import AsyncWALTelemetryClient, WALTelemetryClient
-from wal_telemetry_sdk._async_pool import AsyncPoolTransport
-from wal_telemetry_sdk._transport import MAX_CONNECTIONS
+from wal_telemetry_sdk._async.pool import AsyncPoolTransport
+from wal_telemetry_sdk._request_policy import MAX_CONNECTIONS
 from wal_telemetry_server.testing import RunningServer
 
 

@@ -2,7 +2,7 @@
 
 Fixture bodies go through the mapping the client uses for every response: the generated model's
 `from_dict`, then `unwrap` with the result's converter (success bodies) or `error_from_response`
-(error statuses), exactly as `WALTelemetryClient` calls them.
+(error statuses), inside the scope of one call, exactly as both clients do.
 """
 
 import json
@@ -26,14 +26,13 @@ from wal_telemetry_sdk import (
     TelemetryMetricType,
     UnprocessableEntityError,
 )
-from wal_telemetry_sdk._dialects import (
+from wal_telemetry_sdk._conversion import (
     config_from_api,
     metrics_from_api,
     realtime_from_api,
     report_from_api,
-    unwrap,
 )
-from wal_telemetry_sdk._responses import error_from_response
+from wal_telemetry_sdk._error_mapping import arrived, call_errors, error_from_response, unwrap
 from wal_telemetry_sdk.enums import ReportState
 from wal_telemetry_sdk.models import LatencySummary, MetricSeries, ValueSummary
 
@@ -45,10 +44,12 @@ def fixture(name: str) -> Any:
 
 
 def parse(model: Any, body: Any, convert: Any) -> Any:
-    """What the client does with a 200 response's body."""
+    """What the client does with a 200 response's body, once it has arrived."""
     content = json.dumps(body).encode()
-    detailed = Response(HTTPStatus.OK, content, {}, model.from_dict(body))
-    return unwrap(detailed, convert)
+    with call_errors():
+        arrived.set(httpx.Response(HTTPStatus.OK, content=content))
+        detailed = Response(HTTPStatus.OK, content, {}, model.from_dict(body))
+        return unwrap(detailed, convert)
 
 
 def realtime(body: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Fault injection (respx and httpx.MockTransport): retries, deadlines, typed errors, redaction."""
+"""Fault injection (respx and httpx.MockTransport) on both clients: retries, deadlines, typed
+errors, redaction."""
 
 import json
 import logging
@@ -14,18 +15,17 @@ import httpx
 import pytest
 import respx
 
+from tests.clients import Kind, close_http, make_client, mock_http
 from wal_telemetry_sdk import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
-    AsyncWALTelemetryClient,
     BadRequestError,
     InternalServerError,
     RateLimitError,
-    WALTelemetryClient,
     WALTelemetryError,
 )
-from wal_telemetry_sdk._transport import RetryBudget, retry_after_seconds
+from wal_telemetry_sdk._request_policy import RetryBudget, retry_after_seconds
 
 BASE = "http://wal.test"
 PREFIX = "/api/v0/wal/telemetry"
@@ -42,13 +42,13 @@ def ok(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
-def client() -> Iterator[WALTelemetryClient]:
-    with WALTelemetryClient(BASE, api_key=API_KEY) as client:
+def client(client_kind: Kind) -> Iterator[Any]:
+    with make_client(client_kind, BASE, api_key=API_KEY) as client:
         yield client
 
 
 @pytest.mark.usefixtures("quick_retries")
-def test_one_percent_of_500s_never_reach_the_caller(client: WALTelemetryClient) -> None:
+def test_one_percent_of_500s_never_reach_the_caller(client: Any) -> None:
     dice = random.Random(20261128)
     served = {"ok": 0, "error": 0}
 
@@ -70,23 +70,6 @@ def test_one_percent_of_500s_never_reach_the_caller(client: WALTelemetryClient) 
     assert failures == 0
     assert served["ok"] == 2000
     assert served["error"] >= 10  # the faults really happened
-
-
-@pytest.mark.usefixtures("quick_retries")
-async def test_async_client_retries_the_same_way() -> None:
-    calls = {"n": 0}
-
-    def every_other_fails(request: httpx.Request) -> httpx.Response:
-        calls["n"] += 1
-        return httpx.Response(503) if calls["n"] % 2 else ok(request)
-
-    with respx.mock(base_url=BASE) as mock:
-        mock.get(f"{PREFIX}/realtime").mock(side_effect=every_other_fails)
-        async with AsyncWALTelemetryClient(BASE) as client:
-            for _ in range(50):
-                metrics = await client.get_realtime_metrics()
-                assert metrics.success_rate.value == 0.995
-    assert calls["n"] == 100
 
 
 @pytest.fixture
@@ -114,9 +97,11 @@ def stalled_server() -> Iterator[str]:
     listener.close()
 
 
-def test_a_stalled_server_times_out_within_the_timeout(stalled_server: str) -> None:
+def test_a_stalled_server_times_out_within_the_timeout(
+    stalled_server: str, client_kind: Kind
+) -> None:
     timeout = 1.0
-    with WALTelemetryClient(stalled_server, timeout=timeout) as client:
+    with make_client(client_kind, stalled_server, timeout=timeout) as client:
         started = time.monotonic()
         with pytest.raises(APITimeoutError) as raised:
             client.get_realtime_metrics()
@@ -125,18 +110,8 @@ def test_a_stalled_server_times_out_within_the_timeout(stalled_server: str) -> N
     assert isinstance(raised.value, TimeoutError) and not isinstance(raised.value, ValueError)
 
 
-async def test_a_stalled_server_times_out_the_async_client_too(stalled_server: str) -> None:
-    timeout = 1.0
-    async with AsyncWALTelemetryClient(stalled_server, timeout=timeout) as client:
-        started = time.monotonic()
-        with pytest.raises(APITimeoutError):
-            await client.get_realtime_metrics()
-        elapsed = time.monotonic() - started
-    assert timeout * 0.9 <= elapsed <= timeout * 1.1
-
-
 @pytest.mark.usefixtures("quick_retries")
-def test_an_html_502_is_a_typed_error_after_retries(client: WALTelemetryClient) -> None:
+def test_an_html_502_is_a_typed_error_after_retries(client: Any) -> None:
     page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
     with respx.mock(base_url=BASE) as mock:
         route = mock.get(f"{PREFIX}/realtime").respond(
@@ -163,7 +138,7 @@ def test_an_html_502_is_a_typed_error_after_retries(client: WALTelemetryClient) 
     ids=["truncated", "html", "missing-field", "not-an-object", "odd-status"],
 )
 def test_broken_success_bodies_are_validation_errors(
-    client: WALTelemetryClient, status: int, content: bytes, content_type: str
+    client: Any, status: int, content: bytes, content_type: str
 ) -> None:
     with respx.mock(base_url=BASE) as mock:
         mock.get(f"{PREFIX}/realtime").respond(
@@ -175,7 +150,7 @@ def test_broken_success_bodies_are_validation_errors(
     assert raised.value.response is not None and raised.value.response.content == content
 
 
-def test_error_statuses_outside_the_standard_list_still_map(client: WALTelemetryClient) -> None:
+def test_error_statuses_outside_the_standard_list_still_map(client: Any) -> None:
     with respx.mock(base_url=BASE) as mock:
         mock.get(f"{PREFIX}/config").respond(400, text="bad")
         mock.get(f"{PREFIX}/realtime").respond(520, text="origin error")
@@ -185,7 +160,7 @@ def test_error_statuses_outside_the_standard_list_still_map(client: WALTelemetry
             once.get_realtime_metrics()
 
 
-def test_report_generation_is_not_retried_after_a_server_error(client: WALTelemetryClient) -> None:
+def test_report_generation_is_not_retried_after_a_server_error(client: Any) -> None:
     with respx.mock(base_url=BASE) as mock:
         route = mock.post(f"{PREFIX}/report").respond(500, json={"detail": "boom"})
         with pytest.raises(InternalServerError):
@@ -193,7 +168,7 @@ def test_report_generation_is_not_retried_after_a_server_error(client: WALTeleme
     assert route.call_count == 1
 
 
-def test_report_generation_is_not_retried_after_a_read_timeout(client: WALTelemetryClient) -> None:
+def test_report_generation_is_not_retried_after_a_read_timeout(client: Any) -> None:
     with respx.mock(base_url=BASE) as mock:
         route = mock.post(f"{PREFIX}/report").mock(side_effect=httpx.ReadTimeout("slow"))
         with pytest.raises(APITimeoutError):
@@ -211,9 +186,7 @@ def test_report_generation_is_not_retried_after_a_read_timeout(client: WALTeleme
     ],
     ids=["connect-error", "429", "408"],
 )
-def test_report_generation_is_retried_when_nothing_was_created(
-    client: WALTelemetryClient, first: Any
-) -> None:
+def test_report_generation_is_retried_when_nothing_was_created(client: Any, first: Any) -> None:
     created = {"report_id": "report_1", "report_url": f"{PREFIX}/reports/report_1/report.html"}
     with respx.mock(base_url=BASE) as mock:
         route = mock.post(f"{PREFIX}/report").mock(
@@ -223,7 +196,7 @@ def test_report_generation_is_retried_when_nothing_was_created(
     assert route.call_count == 2 and report.report_id == "report_1"
 
 
-def test_retry_after_is_honoured_and_bounded(client: WALTelemetryClient) -> None:
+def test_retry_after_is_honoured_and_bounded(client: Any) -> None:
     with respx.mock(base_url=BASE) as mock:
         route = mock.get(f"{PREFIX}/realtime").mock(
             side_effect=[httpx.Response(429, headers={"retry-after": "0.2"}), ok]
@@ -240,16 +213,16 @@ def test_retry_after_is_honoured_and_bounded(client: WALTelemetryClient) -> None
 
 @pytest.mark.usefixtures("quick_retries")
 def test_connection_errors_are_retried_then_raised_as_connection_errors(
-    unreachable_url: str,
+    unreachable_url: str, client_kind: Kind
 ) -> None:
-    client = WALTelemetryClient(unreachable_url, max_retries=3)
+    client = make_client(client_kind, unreachable_url, max_retries=3)
     with client, pytest.raises(APIConnectionError) as raised:
         client.get_config()
     error = raised.value
     assert isinstance(error, ConnectionError) and not isinstance(error, ValueError)
 
 
-def test_client_errors_and_max_retries_zero_are_not_retried(client: WALTelemetryClient) -> None:
+def test_client_errors_and_max_retries_zero_are_not_retried(client: Any) -> None:
     with respx.mock(base_url=BASE) as mock:
         bad = mock.get(f"{PREFIX}/metrics").respond(400, json={"detail": "Invalid metric type"})
         down = mock.get(f"{PREFIX}/config").respond(503)
@@ -285,7 +258,7 @@ def test_retry_after_formats() -> None:
 
 
 def test_the_api_key_never_reaches_logs_or_exception_text(
-    client: WALTelemetryClient, caplog: pytest.LogCaptureFixture
+    client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with respx.mock(base_url=BASE) as mock:
@@ -299,15 +272,106 @@ def test_the_api_key_never_reaches_logs_or_exception_text(
     assert all(API_KEY not in text for text in texts)
 
 
-def test_a_callers_http_client_is_used_and_left_open() -> None:
+def test_a_callers_http_client_is_used_and_left_open(client_kind: Kind) -> None:
     seen: list[httpx.Request] = []
 
     def remember(request: httpx.Request) -> None:
         seen.append(request)
 
-    own = httpx.Client(transport=httpx.MockTransport(ok), event_hooks={"request": [remember]})
-    with WALTelemetryClient(BASE, api_key=API_KEY, http_client=own) as client:
+    async def remember_async(request: httpx.Request) -> None:
+        seen.append(request)
+
+    own: httpx.Client | httpx.AsyncClient
+    if client_kind == "sync":
+        own = httpx.Client(transport=httpx.MockTransport(ok), event_hooks={"request": [remember]})
+    else:
+        hooks = {"request": [remember_async]}
+        own = httpx.AsyncClient(transport=httpx.MockTransport(ok), event_hooks=hooks)
+    with make_client(client_kind, BASE, api_key=API_KEY, http_client=own) as client:
         assert client.get_realtime_metrics().success
     assert seen and seen[0].headers["user-agent"].startswith("wal-telemetry-sdk/")
     assert not own.is_closed
-    own.close()
+    close_http(own)
+
+
+def test_a_request_that_fails_to_build_is_not_blamed_on_the_last_response(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a body that arrived and failed to parse is a response validation error."""
+    from wal_telemetry_api_client.api.config import get_config
+
+    def broken_builder(**kwargs: Any) -> Any:
+        raise TypeError("the request could not be built")
+
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        mock.get(f"{PREFIX}/realtime").respond(200, json=REALTIME)
+        config = mock.get(f"{PREFIX}/config").respond(200, json={"success": True})
+        client.get_realtime_metrics()
+        monkeypatch.setattr(get_config, "_get_kwargs", broken_builder)
+        with pytest.raises(TypeError, match="could not be built"):
+            client.get_config()
+    assert config.call_count == 0
+
+
+CREATED = {"success": True, "report_id": "report_1", "report_url": f"{PREFIX}/reports/report_1/x"}
+
+
+@pytest.mark.usefixtures("quick_retries")
+@pytest.mark.parametrize("honoured", [True, False], ids=["key-honoured", "key-ignored"])
+def test_a_report_request_survives_a_closing_connection_where_keys_are_honoured(
+    client_kind: Kind, honoured: bool
+) -> None:
+    """429 with Retry-After, then the retry meets a connection the server is closing."""
+    keys: list[str] = []
+
+    def answers() -> Iterator[Any]:
+        echo = {"idempotency-key": keys[0]} if honoured else {}
+        yield httpx.Response(429, headers={"retry-after": "0", **echo})
+        yield httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        yield httpx.Response(200, json=CREATED, headers=echo)
+
+    script = answers()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        step = next(script)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        if honoured:
+            assert client.generate_report().report_id == "report_1"
+        else:
+            with pytest.raises(APIConnectionError):
+                client.generate_report()
+    close_http(http)
+    assert len(keys) == (3 if honoured else 2) and len(set(keys)) == 1 and len(keys[0]) == 32
+
+
+def test_each_report_request_has_a_key_of_its_own(client_kind: Kind) -> None:
+    keys: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        return httpx.Response(200, json=CREATED)
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        client.generate_report()
+        client.generate_report()
+    close_http(http)
+    assert len(set(keys)) == 2
+
+
+def test_pooled_connections_are_dropped_before_common_servers_close_them(
+    client_kind: Kind,
+) -> None:
+    """uvicorn and Apache close idle connections after 5 s; the SDK lets go after 4 s."""
+    with make_client(client_kind, BASE) as client:
+        pool = client._transport.inner
+        expiry = getattr(pool, "_keepalive_expiry", None)
+        if expiry is None:  # httpx's transport: its httpcore pool
+            expiry = pool._pool._keepalive_expiry
+    assert expiry is not None and expiry < 5

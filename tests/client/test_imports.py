@@ -1,7 +1,9 @@
 """Importing the SDK is cheap: nothing heavy, no async machinery for sync programs."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 # (httpx itself imports click and rich when they are installed, so they are not listed.)
 HEAVY = ("matplotlib", "pandas", "numpy", "requests", "aiohttp", "webbrowser")
@@ -41,7 +43,7 @@ def test_a_sync_program_never_loads_asyncio_or_async_connections() -> None:
         "WALTelemetryClient().close()"
     )
     assert "asyncio" not in modules
-    assert "wal_telemetry_sdk._async_pool" not in modules
+    assert "wal_telemetry_sdk._async.pool" not in modules
 
 
 def test_the_async_client_brings_sniffio() -> None:
@@ -51,3 +53,14 @@ def test_the_async_client_brings_sniffio() -> None:
 
 def test_the_check_itself_sees_heavy_imports() -> None:
     assert "matplotlib" in top_level(loaded_after("import wal_telemetry_sdk, matplotlib"))
+
+
+def test_the_sdk_never_imports_the_server_package() -> None:
+    """Commands that start a server reach it through its entry points, in another process."""
+    package = Path(__file__).resolve().parents[2] / "wal_telemetry_sdk"
+    importing = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+wal_telemetry_server\b", path.read_text(), re.M)
+    ]
+    assert importing == []

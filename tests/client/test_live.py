@@ -10,6 +10,7 @@ import httpx
 import pytest
 from wal_telemetry_api_client.types import Response
 
+from tests.clients import KINDS, Kind, make_client
 from wal_telemetry_sdk import (
     AsyncWALTelemetryClient,
     AuthenticationError,
@@ -19,7 +20,8 @@ from wal_telemetry_sdk import (
     UnprocessableEntityError,
     WALTelemetryClient,
 )
-from wal_telemetry_sdk._dialects import realtime_from_api, unwrap
+from wal_telemetry_sdk._conversion import realtime_from_api
+from wal_telemetry_sdk._error_mapping import unwrap
 from wal_telemetry_sdk.models import FileResult, MetricsResult
 from wal_telemetry_server.testing import RunningServer, running_server
 
@@ -27,9 +29,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HOUR = 3600.0
 
 
-@pytest.fixture(scope="module")
-def client(wal_telemetry_server: RunningServer) -> Any:
-    with WALTelemetryClient(wal_telemetry_server.url) as client:
+@pytest.fixture(scope="module", params=KINDS)
+def client(wal_telemetry_server: RunningServer, request: pytest.FixtureRequest) -> Any:
+    with make_client(request.param, wal_telemetry_server.url) as client:
         yield client
 
 
@@ -39,7 +41,7 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def wait_for_file(client: WALTelemetryClient, report_id: str, name: str, **kw: Any) -> FileResult:
+def wait_for_file(client: Any, report_id: str, name: str, **kw: Any) -> FileResult:
     """Reports are written in the background: poll until the file is there (bounded)."""
     for _ in range(100):
         try:
@@ -49,7 +51,7 @@ def wait_for_file(client: WALTelemetryClient, report_id: str, name: str, **kw: A
     raise AssertionError(f"{name} of {report_id} never appeared")
 
 
-def test_realtime_metrics_are_typed_and_consistent(client: WALTelemetryClient) -> None:
+def test_realtime_metrics_are_typed_and_consistent(client: Any) -> None:
     metrics = client.get_realtime_metrics()
     assert metrics.success and metrics.latency
     summary = metrics.operation_latency
@@ -88,9 +90,7 @@ def test_the_servers_summaries_match_what_the_sdk_derives_for_upstream(
 
 
 @pytest.mark.parametrize("metric_type", list(TelemetryMetricType))
-def test_get_metrics_for_every_metric_type(
-    client: WALTelemetryClient, metric_type: TelemetryMetricType
-) -> None:
+def test_get_metrics_for_every_metric_type(client: Any, metric_type: TelemetryMetricType) -> None:
     now = time.time()
     result = client.get_metrics(metric_type=metric_type, time_range=(now - 6 * HOUR, now))
     assert isinstance(result, MetricsResult) and result.success
@@ -100,7 +100,7 @@ def test_get_metrics_for_every_metric_type(
         assert all(now - 6 * HOUR - 60 <= t <= now + 1 for t, _ in series.points)
 
 
-def test_get_metrics_filters_and_aggregates(client: WALTelemetryClient) -> None:
+def test_get_metrics_filters_and_aggregates(client: Any) -> None:
     result = client.get_metrics(
         metric_type=TelemetryMetricType.OPERATION_LATENCY,
         operation_type="append",
@@ -112,7 +112,7 @@ def test_get_metrics_filters_and_aggregates(client: WALTelemetryClient) -> None:
     assert result.aggregation is TelemetryAggregation.AVERAGE
 
 
-def test_report_generation_and_files(client: WALTelemetryClient, tmp_path: Path) -> None:
+def test_report_generation_and_files(client: Any, tmp_path: Path) -> None:
     now = time.time()
     report = client.generate_report(start_time=now - 2 * HOUR, end_time=now)
     assert report.report_id and report.report_url and report.report_id in report.report_url
@@ -127,9 +127,7 @@ def test_report_generation_and_files(client: WALTelemetryClient, tmp_path: Path)
         client.get_report_file(report.report_id, "missing.png")
 
 
-def test_visualization_is_a_png_of_the_asked_size(
-    client: WALTelemetryClient, tmp_path: Path
-) -> None:
+def test_visualization_is_a_png_of_the_asked_size(client: Any, tmp_path: Path) -> None:
     target = tmp_path / "throughput.png"
     chart = client.get_visualization(
         TelemetryMetricType.THROUGHPUT, width=4, height=3, save_path=target
@@ -139,9 +137,7 @@ def test_visualization_is_a_png_of_the_asked_size(
     assert "/visualization/throughput?" in chart.url and "width=4" in chart.url
 
 
-def test_open_browser_opens_the_servers_urls(
-    client: WALTelemetryClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_open_browser_opens_the_servers_urls(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
     report = client.generate_report(open_browser=True)
@@ -151,7 +147,7 @@ def test_open_browser_opens_the_servers_urls(
     assert opened[1] == chart.url and opened[1].startswith(client.base_url)
 
 
-def test_config_round_trip(client: WALTelemetryClient) -> None:
+def test_config_round_trip(client: Any) -> None:
     before = client.get_config().config
     try:
         after = client.update_config(retention_days=14, sampling_interval=30).config
@@ -164,7 +160,7 @@ def test_config_round_trip(client: WALTelemetryClient) -> None:
         )
 
 
-def test_metrics_over_time_has_one_bucket_per_interval(client: WALTelemetryClient) -> None:
+def test_metrics_over_time_has_one_bucket_per_interval(client: Any) -> None:
     end = time.time()
     over_time = client.get_metrics_over_time(
         "operation_latency", backend="json", start_time=end - 3 * HOUR, end_time=end
@@ -173,7 +169,7 @@ def test_metrics_over_time_has_one_bucket_per_interval(client: WALTelemetryClien
     assert all(s.is_aggregated for b in over_time.time_series for s in b.series)
 
 
-def test_monitor_realtime_calls_back_on_schedule(client: WALTelemetryClient) -> None:
+def test_monitor_realtime_calls_back_on_schedule(client: Any) -> None:
     seen: list[int] = []
     monitor = client.monitor_realtime(
         lambda metrics, iteration: seen.append(iteration), interval=0.2, duration=0.7
@@ -181,7 +177,7 @@ def test_monitor_realtime_calls_back_on_schedule(client: WALTelemetryClient) -> 
     assert seen == list(range(monitor.iterations)) and monitor.iterations == 4
 
 
-def test_server_side_validation_errors_are_typed(client: WALTelemetryClient) -> None:
+def test_server_side_validation_errors_are_typed(client: Any) -> None:
     with pytest.raises(NotFoundError) as raised:
         client.get_report_file("report_does_not_exist", "report.html")
     assert raised.value.status_code == 404 and isinstance(raised.value, ValueError)
@@ -189,27 +185,19 @@ def test_server_side_validation_errors_are_typed(client: WALTelemetryClient) -> 
         client.get_metrics(time_range=(1, 2), backend="x" * 65)
 
 
-async def test_async_client_has_the_same_methods_and_results(
-    wal_telemetry_server: RunningServer, client: WALTelemetryClient
-) -> None:
+def test_both_clients_have_the_same_public_methods() -> None:
     public = {name for name in dir(WALTelemetryClient) if not name.startswith("_")}
     assert public == {name for name in dir(AsyncWALTelemetryClient) if not name.startswith("_")}
-    async with AsyncWALTelemetryClient(wal_telemetry_server.url) as async_client:
-        metrics = await async_client.get_realtime_metrics()
-        config = await async_client.get_config()
-        result = await async_client.get_metrics(metric_type="backend_health", aggregation="count")
-    assert metrics.success and config.config == client.get_config().config
-    assert all(s.is_aggregated for s in result.series)
 
 
-def test_api_key_is_sent_as_a_bearer_token() -> None:
+def test_api_key_is_sent_as_a_bearer_token(client_kind: Kind) -> None:
     with running_server(api_key="integration-key", demo=False) as server:
-        with WALTelemetryClient(server.url) as anonymous, pytest.raises(AuthenticationError):
+        with make_client(client_kind, server.url) as anonymous, pytest.raises(AuthenticationError):
             anonymous.get_config()
         with (
-            WALTelemetryClient(server.url, api_key="wrong") as wrong,
+            make_client(client_kind, server.url, api_key="wrong") as wrong,
             pytest.raises(AuthenticationError),
         ):
             wrong.get_config()
-        with WALTelemetryClient(server.url, api_key="integration-key") as authorised:
+        with make_client(client_kind, server.url, api_key="integration-key") as authorised:
             assert authorised.get_config().success

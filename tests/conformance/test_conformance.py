@@ -1,37 +1,23 @@
-"""The shared conformance cases (`tests/conformance/`), run against the Python SDK.
+"""The shared conformance cases (`tests/conformance/`), run against both Python clients.
 
-The TypeScript client runs the same files under `node --test`. Requests are built by the real
-`WALTelemetryClient` and captured with `httpx.MockTransport` before they would leave the
-process. Responses go through the SDK's own mapping: the generated `_build_response` of each
-operation, then `_dialects.unwrap` with the operation's converter, and `_responses.
-error_from_response` for error statuses, the steps `WALTelemetryClient._send` and the retry
-transport take. Those helpers are private to the SDK; the tests use them on purpose, so that
-body mapping is tested without any server, real or fake.
+The TypeScript client runs the same files under `node --test`. Every case goes through the real
+client methods, sync and async: requests are captured with `httpx.MockTransport` before they
+would leave the process, and each response case is the answer the client gets back, mapped by
+the client's own transport, generated parser and conversion.
 
 Retry cases inject faults through `httpx.MockTransport`: statuses and connection errors in
 order, counting attempts. The backoff's first delay is shortened through the private
-`_transport.INITIAL_RETRY_DELAY`.
+`_request_policy.INITIAL_RETRY_DELAY`.
 """
 
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
-from wal_telemetry_api_client import Client
-from wal_telemetry_api_client.api.config import get_config, update_config
-from wal_telemetry_api_client.api.metrics import get_metrics
-from wal_telemetry_api_client.api.realtime import get_realtime_metrics
-from wal_telemetry_api_client.api.report_status import get_report_status
-from wal_telemetry_api_client.api.reports import generate_report, get_report_file
-from wal_telemetry_api_client.api.timeseries import get_time_series
-from wal_telemetry_api_client.api.visualization import get_visualization
 
-from wal_telemetry_sdk import _dialects, _transport
-from wal_telemetry_sdk._files import file_result
-from wal_telemetry_sdk._responses import error_from_response, last_response
-from wal_telemetry_sdk.client import WALTelemetryClient
+from tests.clients import Kind, close_http, make_client, mock_http
+from wal_telemetry_sdk import _request_policy
 
 from .shared import (
     BASE_URL,
@@ -46,28 +32,19 @@ from .shared import (
 )
 
 OPERATIONS = load_operations()
-GENERATED: dict[str, ModuleType] = {
-    "getMetrics": get_metrics,
-    "getRealtimeMetrics": get_realtime_metrics,
-    "generateReport": generate_report,
-    "getReportStatus": get_report_status,
-    "getReportFile": get_report_file,
-    "getVisualization": get_visualization,
-    "getConfig": get_config,
-    "updateConfig": update_config,
-    "getTimeSeries": get_time_series,
+SPEC_OPERATIONS = {
+    "getMetrics",
+    "getRealtimeMetrics",
+    "generateReport",
+    "getReportStatus",
+    "getReportFile",
+    "getVisualization",
+    "getConfig",
+    "updateConfig",
+    "getTimeSeries",
 }
-FILE_OPERATIONS = {"getReportFile", "getVisualization"}
-# The converter of each JSON operation, by its name in `_dialects`; a missing one is reported.
-CONVERTERS = {
-    "getMetrics": "metrics_from_api",
-    "getRealtimeMetrics": "realtime_from_api",
-    "generateReport": "report_from_api",
-    "getReportStatus": "report_status_from_api",
-    "getConfig": "config_from_api",
-    "updateConfig": "config_from_api",
-    "getTimeSeries": "time_series_from_api",
-}
+# A response case checks how the server's answer is mapped, so charts come from the server only.
+RESPONSE_ARGS = {"getVisualization": {"source": "server"}}
 ENVIRONMENT = ("WAL_TELEMETRY_API_URL", "WAL_TELEMETRY_API_KEY", "WAL_TELEMETRY_TIMEOUT")
 
 
@@ -89,14 +66,14 @@ def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_spec_operation_has_request_and_response_cases() -> None:
-    assert set(OPERATIONS) == set(GENERATED)
+    assert set(OPERATIONS) == SPEC_OPERATIONS
     for name, operation in OPERATIONS.items():
         assert operation["requests"], name
         assert any("result" in case["expect"] for case in operation["responses"]), name
         assert any("error" in case["expect"] for case in operation["responses"]), name
 
 
-def _method(client: WALTelemetryClient, operation: str) -> Callable[..., Any]:
+def _method(client: Any, operation: str) -> Callable[..., Any]:
     method = getattr(client, snake_case(operation), None)
     if method is None:
         pytest.skip(f"the Python SDK has no {snake_case(operation)}() (see the coverage table)")
@@ -109,31 +86,33 @@ def _reply(case: dict[str, Any]) -> httpx.Response:
 
 
 @pytest.fixture
-def capture() -> Iterator[tuple[list[httpx.Request], Callable[..., WALTelemetryClient]]]:
-    """Clients whose requests are recorded and answered with a given case's response."""
+def capture(client_kind: Kind) -> Iterator[tuple[list[httpx.Request], Callable[..., Any]]]:
+    """Clients of one kind whose requests are recorded and answered with a given response case."""
     captured: list[httpx.Request] = []
-    opened: list[httpx.Client] = []
+    opened: list[Any] = []
 
-    def make(answer: dict[str, Any], api_key: str | None = None) -> WALTelemetryClient:
+    def make(answer: dict[str, Any], api_key: str | None = None, max_retries: int = 0) -> Any:
         def handler(request: httpx.Request) -> httpx.Response:
             request.read()
             captured.append(request)
             return _reply(answer)
 
-        http = httpx.Client(transport=httpx.MockTransport(handler))
+        http = mock_http(client_kind, handler)
         opened.append(http)
-        return WALTelemetryClient(BASE_URL, api_key=api_key, max_retries=0, http_client=http)
+        return make_client(
+            client_kind, BASE_URL, api_key=api_key, max_retries=max_retries, http_client=http
+        )
 
     yield captured, make
     for http in opened:
-        http.close()
+        close_http(http)
 
 
 @pytest.mark.parametrize(("operation", "case"), _cases("requests"))
 def test_request(
     operation: str,
     case: dict[str, Any],
-    capture: tuple[list[httpx.Request], Callable[..., WALTelemetryClient]],
+    capture: tuple[list[httpx.Request], Callable[..., Any]],
 ) -> None:
     captured, make = capture
     api_key = case.get("client", {}).get("api_key")
@@ -172,37 +151,30 @@ def _body_mismatches(request: httpx.Request, expect: dict[str, Any]) -> list[str
     return mismatches(httpx.Response(200, content=request.content).json(), expect["body"], "body")
 
 
-def parse_response(operation: str, case: dict[str, Any]) -> Any:
-    """A response case through the SDK's mapping, as `WALTelemetryClient` would map it."""
-    response = _reply(case)
-    response.request = httpx.Request("GET", BASE_URL)
-    if not response.is_success:
-        raise error_from_response(response)
-    module = GENERATED[operation]
-    token = last_response.set(response)
-    try:
-        try:
-            detailed = module._build_response(client=Client(base_url=BASE_URL), response=response)
-        except _dialects.PARSE_ERRORS as error:
-            raise _dialects.invalid_body(error) from error
-        if operation in FILE_OPERATIONS:
-            return file_result(detailed, BASE_URL, None)
-        converter = getattr(_dialects, CONVERTERS[operation], None)
-        if converter is None:
-            pytest.skip(f"the Python SDK has no _dialects.{CONVERTERS[operation]} yet")
-        return _dialects.unwrap(detailed, converter)
-    finally:
-        last_response.reset(token)
+def call_with_answer(operation: str, case: dict[str, Any], make: Callable[..., Any]) -> Any:
+    """The operation's method, called with its first valid arguments, answered with `case`."""
+    arguments = next(
+        request["args"]
+        for request in OPERATIONS[operation]["requests"]
+        if not request["expect"].get("rejected")
+    )
+    method = _method(make(case), operation)
+    return method(**arguments, **RESPONSE_ARGS.get(operation, {}))
 
 
 @pytest.mark.parametrize(("operation", "case"), _cases("responses"))
-def test_response(operation: str, case: dict[str, Any]) -> None:
+def test_response(
+    operation: str,
+    case: dict[str, Any],
+    capture: tuple[list[httpx.Request], Callable[..., Any]],
+) -> None:
+    _, make = capture
     expect = case["expect"]
     if "result" in expect:
-        assert mismatches(plain(parse_response(operation, case)), expect["result"]) == []
+        assert mismatches(plain(call_with_answer(operation, case, make)), expect["result"]) == []
         return
     with pytest.raises(Exception) as raised:
-        parse_response(operation, case)
+        call_with_answer(operation, case, make)
     error = raised.value
     want = expect["error"]
     got = {"class": type(error).__name__, "status_code": getattr(error, "status_code", None)}
@@ -222,8 +194,10 @@ def _attempt(step: dict[str, Any], operation: str, request: httpx.Request) -> ht
 
 
 @pytest.mark.parametrize("case", load_retry_cases(), ids=lambda case: case["name"])
-def test_retry_policy(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_transport, "INITIAL_RETRY_DELAY", 0.001)
+def test_retry_policy(
+    case: dict[str, Any], client_kind: Kind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_request_policy, "INITIAL_RETRY_DELAY", 0.001)
     steps = iter(case["attempts"])
     attempts = 0
 
@@ -233,14 +207,13 @@ def test_retry_policy(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
         return _attempt(next(steps), case["operation"], request)
 
     retries = case.get("client", {}).get("max_retries", 2)
-    with (
-        httpx.Client(transport=httpx.MockTransport(handler)) as http,
-        WALTelemetryClient(BASE_URL, max_retries=retries, http_client=http) as client,
-    ):
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE_URL, max_retries=retries, http_client=http) as client:
         method = _method(client, case["operation"])
         try:
             method(**case["args"])
             outcome = "result"
         except Exception as error:
             outcome = type(error).__name__
+    close_http(http)
     assert (attempts, outcome) == (case["expect"]["attempts"], case["expect"]["outcome"])

@@ -64,7 +64,7 @@ def test_every_helper_is_covered_in_both_languages(helper: str, column: str) -> 
 def test_the_helper_check_sees_a_missing_typescript_export() -> None:
     assert coverage_table.typescript_helper("index", "NoSuchHelper", None) is None
     assert coverage_table.typescript_helper("index", "WALTelemetryClient", "noSuchMethod") is None
-    assert coverage_table.python_helper("client", "WALTelemetryClient.no_such_method") is None
+    assert coverage_table.python_helper("", "WALTelemetryClient.no_such_method") is None
 
 
 def test_readme_table_is_up_to_date() -> None:

@@ -17,10 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from wal_telemetry_sdk import _over_time
+from wal_telemetry_sdk import ReportProgress, WALTelemetryClient, _over_time
 from wal_telemetry_sdk.alerts import REALTIME_FIELDS, AlertEvaluator, AlertRule, format_number
-from wal_telemetry_sdk.client import WALTelemetryClient
-from wal_telemetry_sdk.reports_poller import ReportProgress
 from wal_telemetry_sdk.timeseries import TimeSeries
 
 from .shared import mismatches

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from wal_telemetry_sdk.client import WALTelemetryClient
+from wal_telemetry_sdk import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryMetricType
 
 from .shared import ROOT, mismatches

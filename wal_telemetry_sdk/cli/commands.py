@@ -13,9 +13,10 @@ import click
 from rich.console import Console
 
 from wal_telemetry_sdk._arguments import absolute_url, report_file_url
+from wal_telemetry_sdk._sync.client import WALTelemetryClient
 from wal_telemetry_sdk.cli import render
+from wal_telemetry_sdk.cli.exporter import alerts, exporter
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
-from wal_telemetry_sdk.client import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import WALTelemetryError
 
@@ -429,41 +430,43 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         return key, raw
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
-@click.option("--db", help="SQLite file (default: a file in the working directory).")
-@click.option("--demo", is_flag=True, help="Seed 24 h of history and keep a live workload running.")
-@click.option("--seed", type=int, help="Random seed for a repeatable workload.")
-@click.option("--api-key", "server_api_key", help="Require this API key.")
-def serve(
-    host: str, port: int, db: str | None, demo: bool, seed: int | None, server_api_key: str | None
-) -> None:
-    """Run the reference server (extra `[server]`)."""
-    from wal_telemetry_server.__main__ import main as server_main
-
-    argv = ["--host", host, "--port", str(port)]
-    argv += ["--db", db] if db else []
-    argv += ["--demo"] if demo else []
-    argv += ["--seed", str(seed)] if seed is not None else []
-    argv += ["--api-key", server_api_key] if server_api_key else []
-    raise SystemExit(server_main(argv))
+SERVER_ARGUMENTS = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 
-@cli.command()
-@click.option(
-    "--output", default="demo-output", show_default=True, type=click.Path(file_okay=False)
-)
-@click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--ticks", type=int, default=5, show_default=True, help="Real-time monitoring ticks.")
-@click.option(
-    "--interval", type=float, default=1.0, show_default=True, help="Seconds between ticks."
-)
-def demo(output: str, seed: int, ticks: int, interval: float) -> None:
+@cli.command(context_settings=SERVER_ARGUMENTS, add_help_option=False)
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def serve(arguments: tuple[str, ...]) -> None:
+    """Run the reference server (extra `[server]`); `serve --help` lists its options."""
+    raise SystemExit(run_server_module("wal_telemetry_server", arguments))
+
+
+@cli.command(context_settings=SERVER_ARGUMENTS, add_help_option=False)
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def demo(arguments: tuple[str, ...]) -> None:
     """Start a seeded reference server and run the whole dashboard flow against it."""
-    from wal_telemetry_sdk.cli.demo import run_demo
+    raise SystemExit(run_server_module("wal_telemetry_server.demo", arguments))
 
-    run_demo(Path(output), seed=seed, ticks=ticks, interval=interval, console=console)
+
+def run_server_module(module: str, arguments: tuple[str, ...]) -> int:
+    """Run one of the reference server's entry points in its own process; its exit status."""
+    import importlib.util
+    import signal
+    import subprocess
+
+    if importlib.util.find_spec("wal_telemetry_server") is None:
+        raise click.ClickException(
+            "the reference server is not installed: pip install 'wal-telemetry-sdk[server]'"
+        )
+    child = subprocess.Popen([sys.executable, "-m", module, *arguments])
+    signal.signal(signal.SIGTERM, lambda number, frame: child.send_signal(number))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # the child got the same Ctrl-C and shuts down on its own
+        return child.wait()
+
+
+cli.add_command(exporter)
+cli.add_command(alerts)
 
 
 def print_json(data: Any) -> None:

@@ -1,5 +1,7 @@
-"""`wal-telemetry demo`: a seeded reference server and the seed's dashboard flow against it."""
+"""`python -m wal_telemetry_server.demo` (and `wal-telemetry demo`): a seeded reference server and
+the original client's dashboard flow against it, through the SDK."""
 
+import argparse
 import json
 import statistics
 import time
@@ -8,11 +10,12 @@ from typing import Any
 
 from rich.console import Console
 
+from wal_telemetry_sdk import WALTelemetryClient
 from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
 from wal_telemetry_sdk.cli import render
-from wal_telemetry_sdk.client import WALTelemetryClient
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.models import RealtimeMetrics
+from wal_telemetry_server.testing import running_server
 
 TRENDED = (
     TelemetryMetricType.OPERATION_LATENCY,
@@ -23,8 +26,6 @@ TRENDED = (
 
 def run_demo(output: Path, *, seed: int, ticks: int, interval: float, console: Console) -> None:
     """Run every step of the dashboard flow and write its outputs under `output`."""
-    from wal_telemetry_server.testing import running_server
-
     started = time.monotonic()
     output.mkdir(parents=True, exist_ok=True)
     with running_server(demo=True, seed=seed) as server:
@@ -149,3 +150,24 @@ def event_summary(event: AlertEvent) -> dict[str, Any]:
         "value": event.value,
         "iteration": event.iteration,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the demo."""
+    parser = argparse.ArgumentParser(
+        prog="wal-telemetry demo",
+        description="Start a seeded reference server and run the whole dashboard flow against it.",
+    )
+    parser.add_argument("--output", type=Path, default=Path("demo-output"), help="output folder")
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the workload")
+    parser.add_argument("--ticks", type=int, default=5, help="real-time monitoring ticks")
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between ticks")
+    args = parser.parse_args(argv)
+    run_demo(
+        args.output, seed=args.seed, ticks=args.ticks, interval=args.interval, console=Console()
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,10 +1,11 @@
-"""`WALTelemetryClient`: the seed's client, typed, over the generated low-level client."""
+# Generated from wal_telemetry_sdk/_async/client.py by scripts/unasync.py: do not edit.
+"""`WALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar
 
 import httpx
 from wal_telemetry_api_client import Client
@@ -18,50 +19,56 @@ from wal_telemetry_api_client.api.visualization import get_visualization
 from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
-from wal_telemetry_sdk import _visualization as visualization
+from wal_telemetry_sdk import charts
+from wal_telemetry_sdk._bodies import checked_file
+from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
-from wal_telemetry_sdk._dialects import (
-    PARSE_ERRORS,
+from wal_telemetry_sdk._conversion import (
     config_from_api,
-    invalid_body,
+    metrics_bucket,
     metrics_from_api,
     realtime_from_api,
     report_from_api,
     report_status_from_api,
     time_series_from_api,
-    unwrap,
 )
+from wal_telemetry_sdk._error_mapping import call_errors, is_missing_operation, unwrap
 from wal_telemetry_sdk._files import (
     checked_file_name,
     checked_report_id,
     file_result,
-    open_in_browser,
+    save_folder,
 )
 from wal_telemetry_sdk._over_time import (
+    CONCURRENT_BUCKETS,
+    bounds,
     from_server_buckets,
-    per_bucket_requests,
     step_seconds,
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
-from wal_telemetry_sdk._reports import (
-    REPORT_PAGE,
-    progress_from_page,
-    save_folder,
-)
-from wal_telemetry_sdk._transport import (
-    RetryTransport,
+from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
+from wal_telemetry_sdk._request_policy import (
     client_options,
-    network_error,
-    retry_transport,
+    deadline_scope,
+    new_idempotency_key,
 )
+from wal_telemetry_sdk._sync.io import (
+    CallbackResult,
+    gather_bounded,
+    run_blocking,
+)
+from wal_telemetry_sdk._sync.monitor import Monitor, iter_ticks
+from wal_telemetry_sdk._sync.poller import ReportPoller
+from wal_telemetry_sdk._sync.transport import RetryTransport, retry_transport
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
-from wal_telemetry_sdk.errors import NotFoundError, WALTelemetryError, is_missing_operation
+from wal_telemetry_sdk.errors import NotFoundError
 from wal_telemetry_sdk.models import (
     Chart,
     ConfigResult,
     FileResult,
+    MetricsBucket,
     MetricsOverTime,
     MetricsResult,
     RealtimeMetrics,
@@ -69,29 +76,32 @@ from wal_telemetry_sdk.models import (
     ReportStatusResult,
     TimeSeriesResult,
 )
-from wal_telemetry_sdk.reports_poller import ReportPoller, ReportProgress
-
-if TYPE_CHECKING:
-    from wal_telemetry_sdk.monitor import Monitor
 
 __all__ = ["WALTelemetryClient"]
 
+P = ParamSpec("P")
+T = TypeVar("T")
 R = TypeVar("R")
+# Report files fetched at once by `download_report`.
+CONCURRENT_FILES = 4
 
 
 class WALTelemetryClient(ClientBase):
     """Client for the WAL telemetry API (`/api/v0/wal/telemetry`).
 
-    Thread safety: an instance may be shared by any number of threads. All of them use its one
-    `httpx.Client` and so one connection pool of at most 16 connections; nothing else in the
-    client changes after construction. Use `with_options()` for other timeouts or retries.
+    Sharing: a `WALTelemetryClient` may be shared by any number of threads, an
+    `WALTelemetryClient` by any number of tasks on one event loop. Either uses one httpx
+    client and so one connection pool of at most 16 connections; nothing else in the client
+    changes after construction. Use `with_options()` for other timeouts or retries.
 
     Settings come from the arguments, else `WAL_TELEMETRY_API_URL`, `WAL_TELEMETRY_API_KEY`,
     `WAL_TELEMETRY_TIMEOUT` and `WAL_TELEMETRY_VERIFY_SSL`, else `http://localhost:8000`, no key,
     30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
     bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
-    request through your own `httpx.Client` (its proxies, TLS settings and hooks apply, and
-    `verify_ssl` does not); you close it.
+    request through your own httpx client (its proxies, TLS settings and hooks apply, and
+    `verify_ssl` does not); you close it. A decompressed body may hold at most
+    `max_response_bytes` (JSON, 64 MiB by default) or `max_file_bytes` (charts and report files,
+    256 MiB); a larger one raises `APIResponseValidationError`.
     """
 
     def __init__(
@@ -103,8 +113,18 @@ class WALTelemetryClient(ClientBase):
         *,
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
-        settings = resolve_settings(base_url, api_key, timeout, verify_ssl, max_retries)
+        settings = resolve_settings(
+            base_url,
+            api_key,
+            timeout,
+            verify_ssl,
+            max_retries,
+            max_response_bytes=max_response_bytes,
+            max_file_bytes=max_file_bytes,
+        )
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
@@ -149,11 +169,15 @@ class WALTelemetryClient(ClientBase):
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
         )
-        return unwrap(self._send(get_metrics.sync_detailed, **query), metrics_from_api)
+        return self._send(
+            _converted(metrics_from_api), get_metrics.sync_detailed, client=self._api, **query
+        )
 
     def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
-        return unwrap(self._send(get_realtime_metrics.sync_detailed), realtime_from_api)
+        return self._send(
+            _converted(realtime_from_api), get_realtime_metrics.sync_detailed, client=self._api
+        )
 
     def generate_report(
         self,
@@ -161,9 +185,19 @@ class WALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default); never sent twice."""
+        """Start a report over a time range (the last 24 hours by default).
+
+        The request carries an idempotency key: where the server honours it, retries are as
+        safe as for any other request; elsewhere it is retried only when nothing was sent.
+        """
         body = arguments.report_request(start_time, end_time)
-        report = unwrap(self._send(generate_report.sync_detailed, body=body), report_from_api)
+        report = self._send(
+            _converted(report_from_api),
+            generate_report.sync_detailed,
+            client=self._api,
+            body=body,
+            idempotency_key=new_idempotency_key(),
+        )
         if open_browser and report.report_url:
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
         return report
@@ -173,9 +207,14 @@ class WALTelemetryClient(ClientBase):
     ) -> FileResult:
         """One file of a report; with `save_path`, also written there atomically."""
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
-        detailed = self._send(get_report_file.sync_detailed, report_id, file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
-        return file_result(detailed, url, save_path)
+        return self._send(
+            lambda detailed: file_result(detailed, file_name, url, save_path),
+            get_report_file.sync_detailed,
+            report_id,
+            file_name,
+            client=self._api,
+        )
 
     def get_visualization(
         self,
@@ -196,9 +235,10 @@ class WALTelemetryClient(ClientBase):
         `source` picks who renders: "server", "client" (matplotlib here, from `get_metrics`
         data; extra `[viz]`), or "auto": the server, falling back to the client when the server
         cannot render (the upstream server fails on four metric types). `Chart.source` says which
-        did. `open_browser` without `save_path` opens the server's chart URL, as the seed did.
+        did. `open_browser` without `save_path` opens the server's chart URL, as the original
+        client did.
         """
-        where = visualization.checked_source(source)
+        where = charts.checked_source(source)
         window = arguments.time_range(time_range)
         query = arguments.visualization_query(
             metric_type, operation_type, backend, status, window, width, height
@@ -209,21 +249,19 @@ class WALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                detailed = self._send(get_visualization.sync_detailed, **query)
-                return visualization.chart_result(
-                    detailed.content, url, "server", save_path, open_browser
-                )
-            except visualization.SERVER_CANNOT_RENDER as error:
+                png = self._send(_chart, get_visualization.sync_detailed, client=self._api, **query)
+                return charts.chart_result(png, url, "server", save_path, open_browser)
+            except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
                     raise
-                visualization.log_fallback(query["metric_type"], error)
+                charts.log_fallback(query["metric_type"], error)
         metrics = self.get_metrics(query["metric_type"], operation_type, backend, status, window)
-        png = visualization.render_locally(metrics, query["metric_type"], width, height)
-        return visualization.chart_result(png, url, "client", save_path, open_browser)
+        png = run_blocking(charts.render_locally, metrics, query["metric_type"], width, height)
+        return charts.chart_result(png, url, "client", save_path, open_browser)
 
     def get_config(self) -> ConfigResult:
         """The current telemetry settings."""
-        return unwrap(self._send(get_config.sync_detailed), config_from_api)
+        return self._send(_converted(config_from_api), get_config.sync_detailed, client=self._api)
 
     def update_config(
         self,
@@ -243,7 +281,9 @@ class WALTelemetryClient(ClientBase):
             enable_detailed_timing=enable_detailed_timing,
             operation_hooks=operation_hooks,
         )
-        return unwrap(self._send(update_config.sync_detailed, body=body), config_from_api)
+        return self._send(
+            _converted(config_from_api), update_config.sync_detailed, client=self._api, body=body
+        )
 
     def get_time_series(
         self,
@@ -261,13 +301,21 @@ class WALTelemetryClient(ClientBase):
         query = arguments.time_series_query(
             metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
         )
-        return unwrap(self._send(get_time_series.sync_detailed, **query), time_series_from_api)
+        return self._send(
+            _converted(time_series_from_api),
+            get_time_series.sync_detailed,
+            client=self._api,
+            **query,
+        )
 
     def get_report_status(self, report_id: str) -> ReportStatusResult:
         """A report's state and files (reference server only; others raise `NotFoundError`)."""
-        report_id = checked_report_id(report_id)
-        detailed = self._send(get_report_status.sync_detailed, report_id)
-        return unwrap(detailed, report_status_from_api)
+        return self._send(
+            _converted(report_status_from_api),
+            get_report_status.sync_detailed,
+            checked_report_id(report_id),
+            client=self._api,
+        )
 
     def get_metrics_over_time(
         self,
@@ -288,25 +336,39 @@ class WALTelemetryClient(ClientBase):
         over_time = over_time_plan(metric_type, start_time, end_time, interval, **filters)
         if self._offers_timeseries:
             try:
-                step = step_seconds(interval)
                 result = self.get_time_series(
                     over_time.metric_type,
                     over_time.start_time,
                     over_time.end_time,
-                    step,
+                    step_seconds(interval),
                     TelemetryAggregation.AVERAGE,
-                    **filters,
+                    operation_type,
+                    backend,
+                    status,
                 )
                 return from_server_buckets(over_time, result)
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
                 self._offers_timeseries = False
-        return per_bucket_requests(self.get_metrics, over_time, filters)
+
+        def bucket(edges: tuple[float, float]) -> MetricsBucket:
+            result = self.get_metrics(
+                over_time.metric_type,
+                operation_type,
+                backend,
+                status,
+                time_range=edges,
+                aggregation=TelemetryAggregation.AVERAGE,
+            )
+            return metrics_bucket(*edges, result.metrics)
+
+        buckets = gather_bounded(bucket, bounds(over_time), CONCURRENT_BUCKETS)
+        return over_time.filled(buckets, source="per-bucket")
 
     def monitor_realtime(
         self,
-        callback: Callable[[RealtimeMetrics, int], None],
+        callback: Callable[[RealtimeMetrics, int], CallbackResult],
         interval: float = 5,
         duration: float | None = None,
         *,
@@ -315,17 +377,15 @@ class WALTelemetryClient(ClientBase):
         alerts: Iterable[AlertRule | str] | None = None,
         on_alert: Callable[[AlertEvent], None] | None = None,
         background: bool = False,
-    ) -> "Monitor[RealtimeMetrics]":
+    ) -> Monitor[RealtimeMetrics]:
         """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
         Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
         (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
         `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
-        `on_alert`. Blocks until done (Ctrl-C ends it quietly) unless `background`, which returns
+        `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
         the running monitor at once: `stop()` and `join()` it.
         """
-        from wal_telemetry_sdk.monitor import Monitor
-
         monitor = Monitor(
             self.get_realtime_metrics,
             callback,
@@ -344,8 +404,6 @@ class WALTelemetryClient(ClientBase):
         self, interval: float = 5, duration: float | None = None
     ) -> Iterator[RealtimeMetrics]:
         """Real-time metrics every `interval` seconds, as an iterator (errors propagate)."""
-        from wal_telemetry_sdk.monitor import iter_ticks
-
         return iter_ticks(self.get_realtime_metrics, interval, duration)
 
     def begin_generate_report(
@@ -359,7 +417,7 @@ class WALTelemetryClient(ClientBase):
         """Start a report and return a poller: `result(timeout)`, `done()`, `status()`.
 
         The poller follows the server's report status, or, on servers without one, waits until
-        the report's page stops answering 404. `poller.report` is
+        the report's page stops answering 404.
         """
         report = self.generate_report(start_time, end_time)
         report_id = checked_report_id(report.report_id or "")
@@ -396,26 +454,39 @@ class WALTelemetryClient(ClientBase):
         links but never wrote (no data) are skipped. Returns the paths written.
         """
         report_id = checked_report_id(report_id)
-        progress = ReportPoller(report_id, lambda: self.report_progress(report_id)).result(timeout)
-        contents = {}
-        for name in progress.files:
+        poller = ReportPoller(report_id, lambda: self.report_progress(report_id))
+        progress = poller.result(timeout)
+
+        def fetch(name: str) -> tuple[str, bytes | None]:
             try:
-                contents[name] = self.get_report_file(report_id, name).content or b""
+                return name, (self.get_report_file(report_id, name)).content or b""
             except NotFoundError:
                 if name.endswith(".png") and not self._offers_report_status:
-                    continue
+                    return name, None
                 raise
-        return save_folder(contents, directory)
 
-    def _send(self, endpoint: Callable[..., Response[Any]], *args: Any, **kwargs: Any) -> Any:
-        """Call a generated `*_detailed` function; what escapes it becomes an SDK exception."""
-        try:
-            return endpoint(*args, client=self._api, **kwargs)
-        except WALTelemetryError:
-            raise
-        except httpx.DecodingError as error:
-            raise invalid_body(error) from error
-        except httpx.HTTPError as error:
-            raise network_error(error, None) from error
-        except PARSE_ERRORS as error:
-            raise invalid_body(error) from error
+        fetched = gather_bounded(fetch, progress.files, CONCURRENT_FILES)
+        return save_folder({name: data for name, data in fetched if data is not None}, directory)
+
+    def _send(
+        self,
+        convert: Callable[[Response[T]], R],
+        endpoint: Callable[P, Response[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        """Call a generated `*_detailed` function with its own signature and convert its answer;
+        what escapes either is an SDK exception about this call."""
+        with deadline_scope(self.timeout), call_errors():
+            return convert(endpoint(*args, **kwargs))
+
+
+def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
+    """A converter of a generated JSON response: unwrapped, then turned into a typed result."""
+    return lambda detailed: unwrap(detailed, convert)
+
+
+def _chart(detailed: Response[Any]) -> bytes:
+    """The PNG a chart response carries; `ValueError` for anything else."""
+    checked_file("chart.png", detailed.content, detailed.headers.get("content-type"))
+    return detailed.content

@@ -1,17 +1,12 @@
-"""`AsyncWALTelemetryClient`: `WALTelemetryClient`'s twin for asyncio, same methods, awaited."""
+"""`AsyncWALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ParamSpec, Self, TypeVar
 
 import httpx
-
-# httpcore imports sniffio each time it creates a lock; when sniffio is missing, every request
-# pays for a failed import. It is a dependency: importing it here makes its absence loud.
-import sniffio  # noqa: F401
 from wal_telemetry_api_client import Client
 from wal_telemetry_api_client.api.config import get_config, update_config
 from wal_telemetry_api_client.api.metrics import get_metrics
@@ -23,50 +18,56 @@ from wal_telemetry_api_client.api.visualization import get_visualization
 from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
-from wal_telemetry_sdk import _visualization as visualization
+from wal_telemetry_sdk import charts
+from wal_telemetry_sdk._async.io import (
+    AsyncCallbackResult,
+    async_gather_bounded,
+    async_run_blocking,
+)
+from wal_telemetry_sdk._async.monitor import AsyncMonitor, async_iter_ticks
+from wal_telemetry_sdk._async.poller import AsyncReportPoller
+from wal_telemetry_sdk._async.transport import AsyncRetryTransport, async_retry_transport
+from wal_telemetry_sdk._bodies import checked_file
+from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
-from wal_telemetry_sdk._dialects import (
-    PARSE_ERRORS,
+from wal_telemetry_sdk._conversion import (
     config_from_api,
-    invalid_body,
+    metrics_bucket,
     metrics_from_api,
     realtime_from_api,
     report_from_api,
     report_status_from_api,
     time_series_from_api,
-    unwrap,
 )
+from wal_telemetry_sdk._error_mapping import call_errors, is_missing_operation, unwrap
 from wal_telemetry_sdk._files import (
     checked_file_name,
     checked_report_id,
     file_result,
-    open_in_browser,
+    save_folder,
 )
 from wal_telemetry_sdk._over_time import (
-    async_per_bucket_requests,
+    CONCURRENT_BUCKETS,
+    bounds,
     from_server_buckets,
     step_seconds,
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
-from wal_telemetry_sdk._reports import (
-    REPORT_PAGE,
-    progress_from_page,
-    save_folder,
-)
-from wal_telemetry_sdk._transport import (
-    AsyncRetryTransport,
-    async_retry_transport,
+from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
+from wal_telemetry_sdk._request_policy import (
     client_options,
-    network_error,
+    deadline_scope,
+    new_idempotency_key,
 )
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
-from wal_telemetry_sdk.errors import NotFoundError, WALTelemetryError, is_missing_operation
+from wal_telemetry_sdk.errors import NotFoundError
 from wal_telemetry_sdk.models import (
     Chart,
     ConfigResult,
     FileResult,
+    MetricsBucket,
     MetricsOverTime,
     MetricsResult,
     RealtimeMetrics,
@@ -74,17 +75,32 @@ from wal_telemetry_sdk.models import (
     ReportStatusResult,
     TimeSeriesResult,
 )
-from wal_telemetry_sdk.reports_poller import AsyncReportPoller, ReportProgress
 
 __all__ = ["AsyncWALTelemetryClient"]
 
+P = ParamSpec("P")
+T = TypeVar("T")
+R = TypeVar("R")
+# Report files fetched at once by `download_report`.
+CONCURRENT_FILES = 4
+
 
 class AsyncWALTelemetryClient(ClientBase):
-    """Async client for the WAL telemetry API, with the settings and methods of the sync one.
+    """Client for the WAL telemetry API (`/api/v0/wal/telemetry`).
 
-    Runs on asyncio. Use one instance per event loop; any number of tasks on that loop may share
-    it. At most 16 requests are in flight at once, each on a kept-alive connection; further calls
-    wait their turn. `http_client` sends through your own `httpx.AsyncClient` (and its pool).
+    Sharing: a `WALTelemetryClient` may be shared by any number of threads, an
+    `AsyncWALTelemetryClient` by any number of tasks on one event loop. Either uses one httpx
+    client and so one connection pool of at most 16 connections; nothing else in the client
+    changes after construction. Use `with_options()` for other timeouts or retries.
+
+    Settings come from the arguments, else `WAL_TELEMETRY_API_URL`, `WAL_TELEMETRY_API_KEY`,
+    `WAL_TELEMETRY_TIMEOUT` and `WAL_TELEMETRY_VERIFY_SSL`, else `http://localhost:8000`, no key,
+    30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
+    bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
+    request through your own httpx client (its proxies, TLS settings and hooks apply, and
+    `verify_ssl` does not); you close it. A decompressed body may hold at most
+    `max_response_bytes` (JSON, 64 MiB by default) or `max_file_bytes` (charts and report files,
+    256 MiB); a larger one raises `APIResponseValidationError`.
     """
 
     def __init__(
@@ -96,8 +112,18 @@ class AsyncWALTelemetryClient(ClientBase):
         *,
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
-        settings = resolve_settings(base_url, api_key, timeout, verify_ssl, max_retries)
+        settings = resolve_settings(
+            base_url,
+            api_key,
+            timeout,
+            verify_ssl,
+            max_retries,
+            max_response_bytes=max_response_bytes,
+            max_file_bytes=max_file_bytes,
+        )
         self._connect(settings, async_retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: AsyncRetryTransport) -> None:
@@ -142,12 +168,15 @@ class AsyncWALTelemetryClient(ClientBase):
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
         )
-        return unwrap(await self._send(get_metrics.asyncio_detailed, **query), metrics_from_api)
+        return await self._send(
+            _converted(metrics_from_api), get_metrics.asyncio_detailed, client=self._api, **query
+        )
 
     async def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
-        detailed = await self._send(get_realtime_metrics.asyncio_detailed)
-        return unwrap(detailed, realtime_from_api)
+        return await self._send(
+            _converted(realtime_from_api), get_realtime_metrics.asyncio_detailed, client=self._api
+        )
 
     async def generate_report(
         self,
@@ -155,10 +184,19 @@ class AsyncWALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default); never sent twice."""
+        """Start a report over a time range (the last 24 hours by default).
+
+        The request carries an idempotency key: where the server honours it, retries are as
+        safe as for any other request; elsewhere it is retried only when nothing was sent.
+        """
         body = arguments.report_request(start_time, end_time)
-        detailed = await self._send(generate_report.asyncio_detailed, body=body)
-        report = unwrap(detailed, report_from_api)
+        report = await self._send(
+            _converted(report_from_api),
+            generate_report.asyncio_detailed,
+            client=self._api,
+            body=body,
+            idempotency_key=new_idempotency_key(),
+        )
         if open_browser and report.report_url:
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
         return report
@@ -168,9 +206,14 @@ class AsyncWALTelemetryClient(ClientBase):
     ) -> FileResult:
         """One file of a report; with `save_path`, also written there atomically."""
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
-        detailed = await self._send(get_report_file.asyncio_detailed, report_id, file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
-        return file_result(detailed, url, save_path)
+        return await self._send(
+            lambda detailed: file_result(detailed, file_name, url, save_path),
+            get_report_file.asyncio_detailed,
+            report_id,
+            file_name,
+            client=self._api,
+        )
 
     async def get_visualization(
         self,
@@ -186,8 +229,15 @@ class AsyncWALTelemetryClient(ClientBase):
         *,
         source: str = "auto",
     ) -> Chart:
-        """A PNG chart; see `WALTelemetryClient.get_visualization` (client drawing in a thread)."""
-        where = visualization.checked_source(source)
+        """A PNG chart of a metric type, `width` x `height` inches at 100 dpi.
+
+        `source` picks who renders: "server", "client" (matplotlib here, from `get_metrics`
+        data; extra `[viz]`), or "auto": the server, falling back to the client when the server
+        cannot render (the upstream server fails on four metric types). `Chart.source` says which
+        did. `open_browser` without `save_path` opens the server's chart URL, as the original
+        client did.
+        """
+        where = charts.checked_source(source)
         window = arguments.time_range(time_range)
         query = arguments.visualization_query(
             metric_type, operation_type, backend, status, window, width, height
@@ -198,24 +248,27 @@ class AsyncWALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                detailed = await self._send(get_visualization.asyncio_detailed, **query)
-                content = detailed.content
-                return visualization.chart_result(content, url, "server", save_path, open_browser)
-            except visualization.SERVER_CANNOT_RENDER as error:
+                png = await self._send(
+                    _chart, get_visualization.asyncio_detailed, client=self._api, **query
+                )
+                return charts.chart_result(png, url, "server", save_path, open_browser)
+            except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
                     raise
-                visualization.log_fallback(query["metric_type"], error)
+                charts.log_fallback(query["metric_type"], error)
         metrics = await self.get_metrics(
             query["metric_type"], operation_type, backend, status, window
         )
-        png = await asyncio.to_thread(
-            visualization.render_locally, metrics, query["metric_type"], width, height
+        png = await async_run_blocking(
+            charts.render_locally, metrics, query["metric_type"], width, height
         )
-        return visualization.chart_result(png, url, "client", save_path, open_browser)
+        return charts.chart_result(png, url, "client", save_path, open_browser)
 
     async def get_config(self) -> ConfigResult:
         """The current telemetry settings."""
-        return unwrap(await self._send(get_config.asyncio_detailed), config_from_api)
+        return await self._send(
+            _converted(config_from_api), get_config.asyncio_detailed, client=self._api
+        )
 
     async def update_config(
         self,
@@ -235,8 +288,9 @@ class AsyncWALTelemetryClient(ClientBase):
             enable_detailed_timing=enable_detailed_timing,
             operation_hooks=operation_hooks,
         )
-        detailed = await self._send(update_config.asyncio_detailed, body=body)
-        return unwrap(detailed, config_from_api)
+        return await self._send(
+            _converted(config_from_api), update_config.asyncio_detailed, client=self._api, body=body
+        )
 
     async def get_time_series(
         self,
@@ -254,15 +308,21 @@ class AsyncWALTelemetryClient(ClientBase):
         query = arguments.time_series_query(
             metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
         )
-        return unwrap(
-            await self._send(get_time_series.asyncio_detailed, **query), time_series_from_api
+        return await self._send(
+            _converted(time_series_from_api),
+            get_time_series.asyncio_detailed,
+            client=self._api,
+            **query,
         )
 
     async def get_report_status(self, report_id: str) -> ReportStatusResult:
         """A report's state and files (reference server only; others raise `NotFoundError`)."""
-        report_id = checked_report_id(report_id)
-        detailed = await self._send(get_report_status.asyncio_detailed, report_id)
-        return unwrap(detailed, report_status_from_api)
+        return await self._send(
+            _converted(report_status_from_api),
+            get_report_status.asyncio_detailed,
+            checked_report_id(report_id),
+            client=self._api,
+        )
 
     async def get_metrics_over_time(
         self,
@@ -274,30 +334,48 @@ class AsyncWALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         interval: str | float = "hour",
     ) -> MetricsOverTime:
-        """A metric averaged per bucket; see `WALTelemetryClient.get_metrics_over_time`."""
+        """A metric averaged per bucket: 'hour', 'day', 'week' or a step in seconds.
+
+        The range defaults to the last 24 hours. One server-side query where the server offers
+        it; otherwise one request per bucket, at most 8 at a time. `.series` is a `TimeSeries`.
+        """
         filters = {"operation_type": operation_type, "backend": backend, "status": status}
         over_time = over_time_plan(metric_type, start_time, end_time, interval, **filters)
         if self._offers_timeseries:
             try:
-                step = step_seconds(interval)
                 result = await self.get_time_series(
                     over_time.metric_type,
                     over_time.start_time,
                     over_time.end_time,
-                    step,
+                    step_seconds(interval),
                     TelemetryAggregation.AVERAGE,
-                    **filters,
+                    operation_type,
+                    backend,
+                    status,
                 )
                 return from_server_buckets(over_time, result)
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
                 self._offers_timeseries = False
-        return await async_per_bucket_requests(self.get_metrics, over_time, filters)
+
+        async def bucket(edges: tuple[float, float]) -> MetricsBucket:
+            result = await self.get_metrics(
+                over_time.metric_type,
+                operation_type,
+                backend,
+                status,
+                time_range=edges,
+                aggregation=TelemetryAggregation.AVERAGE,
+            )
+            return metrics_bucket(*edges, result.metrics)
+
+        buckets = await async_gather_bounded(bucket, bounds(over_time), CONCURRENT_BUCKETS)
+        return over_time.filled(buckets, source="per-bucket")
 
     async def monitor_realtime(
         self,
-        callback: Callable[[RealtimeMetrics, int], Awaitable[None] | None],
+        callback: Callable[[RealtimeMetrics, int], AsyncCallbackResult],
         interval: float = 5,
         duration: float | None = None,
         *,
@@ -305,16 +383,17 @@ class AsyncWALTelemetryClient(ClientBase):
         raise_errors: bool = False,
         alerts: Iterable[AlertRule | str] | None = None,
         on_alert: Callable[[AlertEvent], None] | None = None,
-    ) -> int:
-        """Call `callback(metrics, iteration)` (sync or async) every `interval` seconds.
+        background: bool = False,
+    ) -> AsyncMonitor[RealtimeMetrics]:
+        """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
-        The policy of `WALTelemetryClient.monitor_realtime`; runs for `duration` seconds or
-        until the task is cancelled (wrap it in a task to run it in the background). Returns
-        the iterations run.
+        Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
+        (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
+        `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
+        `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
+        the running monitor at once: `stop()` and `join()` it.
         """
-        from wal_telemetry_sdk.monitor import amonitor
-
-        return await amonitor(
+        monitor = AsyncMonitor(
             self.get_realtime_metrics,
             callback,
             interval=interval,
@@ -323,14 +402,16 @@ class AsyncWALTelemetryClient(ClientBase):
             raise_errors=raise_errors,
             alerts=AlertEvaluator(alerts, on_event=on_alert) if alerts else None,
         )
+        if background:
+            return monitor.start()
+        await monitor.run()
+        return monitor
 
     def iter_realtime(
         self, interval: float = 5, duration: float | None = None
     ) -> AsyncIterator[RealtimeMetrics]:
-        """Real-time metrics every `interval` seconds: `async for metrics in ...`."""
-        from wal_telemetry_sdk.monitor import aiter_ticks
-
-        return aiter_ticks(self.get_realtime_metrics, interval, duration)
+        """Real-time metrics every `interval` seconds, as an iterator (errors propagate)."""
+        return async_iter_ticks(self.get_realtime_metrics, interval, duration)
 
     async def begin_generate_report(
         self,
@@ -340,7 +421,11 @@ class AsyncWALTelemetryClient(ClientBase):
         on_progress: Callable[[ReportProgress], None] | None = None,
         poll_interval: float = 0.5,
     ) -> AsyncReportPoller:
-        """Start a report and return a poller: `await result(timeout)`, `done()`, `status()`."""
+        """Start a report and return a poller: `result(timeout)`, `done()`, `status()`.
+
+        The poller follows the server's report status, or, on servers without one, waits until
+        the report's page stops answering 404.
+        """
         report = await self.generate_report(start_time, end_time)
         report_id = checked_report_id(report.report_id or "")
         return AsyncReportPoller(
@@ -351,7 +436,7 @@ class AsyncWALTelemetryClient(ClientBase):
         )
 
     async def report_progress(self, report_id: str) -> ReportProgress:
-        """Where a report is; see `WALTelemetryClient.report_progress`."""
+        """Where a report is: the server's status, or its page's existence where there is none."""
         report_id = checked_report_id(report_id)
         if self._offers_report_status:
             try:
@@ -370,7 +455,11 @@ class AsyncWALTelemetryClient(ClientBase):
     async def download_report(
         self, report_id: str, directory: str | os.PathLike[str], *, timeout: float = 120
     ) -> list[Path]:
-        """Wait for a report and save all its files; see `WALTelemetryClient.download_report`."""
+        """Wait for a report (up to `timeout` s) and save all its files into `directory`.
+
+        All or nothing: files land only once every one was fetched. Charts an upstream report
+        links but never wrote (no data) are skipped. Returns the paths written.
+        """
         report_id = checked_report_id(report_id)
         poller = AsyncReportPoller(report_id, lambda: self.report_progress(report_id))
         progress = await poller.result(timeout)
@@ -383,20 +472,28 @@ class AsyncWALTelemetryClient(ClientBase):
                     return name, None
                 raise
 
-        fetched = await asyncio.gather(*(fetch(name) for name in progress.files))
+        fetched = await async_gather_bounded(fetch, progress.files, CONCURRENT_FILES)
         return save_folder({name: data for name, data in fetched if data is not None}, directory)
 
     async def _send(
-        self, endpoint: Callable[..., Awaitable[Response[Any]]], *args: Any, **kwargs: Any
-    ) -> Any:
-        """Await a generated `asyncio_detailed` function; what escapes becomes an SDK exception."""
-        try:
-            return await endpoint(*args, client=self._api, **kwargs)
-        except WALTelemetryError:
-            raise
-        except httpx.DecodingError as error:
-            raise invalid_body(error) from error
-        except httpx.HTTPError as error:
-            raise network_error(error, None) from error
-        except PARSE_ERRORS as error:
-            raise invalid_body(error) from error
+        self,
+        convert: Callable[[Response[T]], R],
+        endpoint: Callable[P, Awaitable[Response[T]]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        """Call a generated `*_detailed` function with its own signature and convert its answer;
+        what escapes either is an SDK exception about this call."""
+        with deadline_scope(self.timeout), call_errors():
+            return convert(await endpoint(*args, **kwargs))
+
+
+def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
+    """A converter of a generated JSON response: unwrapped, then turned into a typed result."""
+    return lambda detailed: unwrap(detailed, convert)
+
+
+def _chart(detailed: Response[Any]) -> bytes:
+    """The PNG a chart response carries; `ValueError` for anything else."""
+    checked_file("chart.png", detailed.content, detailed.headers.get("content-type"))
+    return detailed.content

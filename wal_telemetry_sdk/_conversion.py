@@ -1,8 +1,9 @@
-"""Generated models to typed results, for both server dialects.
+"""Generated models to typed results, for both server dialects: the one place of conversion.
 
-The reference server sends the seed's summaries (`operation_latency` in ms, `success_rate.value`,
-`report_id`); the upstream ipfs_kit_py server sends only per-`operation:backend` maps (latency in
-seconds) and a `report_url`. Derivations, when a summary is missing:
+The reference server sends the original client's summaries (`operation_latency` in ms,
+`success_rate.value`, `report_id`); the upstream ipfs_kit_py server sends only
+per-`operation:backend` maps (latency in seconds) and a `report_url`. Derivations, when a
+summary is missing:
 - `operation_latency`: average = count-weighted mean of the per-key means; minimum/maximum over
   keys; median and percentile_95 copied when there is one key (not derivable across keys);
   percentile_99 unknown. Seconds become milliseconds.
@@ -14,18 +15,15 @@ A value that cannot be derived is None, never a guess.
 """
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 from wal_telemetry_api_client import models as api
-from wal_telemetry_api_client.types import UNSET, Response, Unset
+from wal_telemetry_api_client.types import UNSET, Unset
 
-from wal_telemetry_sdk._responses import failure_from_envelope, last_response
-from wal_telemetry_sdk._tree import iter_leaves
-from wal_telemetry_sdk.errors import APIError, APIResponseValidationError
+from wal_telemetry_sdk._files import checked_file_name
 from wal_telemetry_sdk.models import (
     BackendHealth,
     ConfigResult,
@@ -41,51 +39,11 @@ from wal_telemetry_sdk.models import (
     TimeSeriesResult,
     ValueSummary,
 )
+from wal_telemetry_sdk.timeseries import iter_leaves
 
-R = TypeVar("R")
 T = TypeVar("T")
 
-PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 MILLISECONDS = 1000.0
-
-
-def invalid_body(error: Exception) -> APIError:
-    """The exception for a 2xx body that does not match the API; a failure envelope wins."""
-    response = last_response.get()
-    if (envelope := failure_envelope(response)) is not None:
-        return envelope
-    status = response.status_code if response is not None else None
-    reason = f"{type(error).__name__}: {error}"
-    return APIResponseValidationError(
-        f"The server's response does not match the API ({reason})",
-        status_code=status,
-        detail=reason,
-        response=response,
-    )
-
-
-def failure_envelope(response: httpx.Response | None) -> APIError | None:
-    """The error a `{"success": false, "error": ...}` body stands for, if it is one."""
-    try:
-        body = response.json() if response is not None else None
-    except ValueError:
-        return None
-    if isinstance(body, dict) and body.get("success") is False:
-        return failure_from_envelope(body.get("error"), response)
-    return None
-
-
-def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
-    """A generated 2xx response as a typed result; a failure envelope or bad body raises."""
-    parsed = detailed.parsed
-    if getattr(parsed, "success", True) is False:
-        raise failure_from_envelope(_optional(getattr(parsed, "error", None)), last_response.get())
-    try:
-        if parsed is None:
-            raise ValueError(f"unexpected status {int(detailed.status_code)}")
-        return convert(parsed)
-    except PARSE_ERRORS as error:
-        raise invalid_body(error) from error
 
 
 def realtime_from_api(body: api.RealtimeMetrics) -> RealtimeMetrics:
@@ -172,7 +130,10 @@ def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
         success=_optional_bool(body.success, "success"),
         report_id=_required_string(body.report_id, "report_id"),
         status=_required_string(body.status, "status"),
-        files=[_required_string(name, "files") for name in _optional(body.files) or []],
+        files=[
+            checked_file_name(_required_string(name, "files"))
+            for name in _optional(body.files) or []
+        ],
         created_at=_number(body.created_at, "created_at"),
         completed_at=_number(body.completed_at, "completed_at"),
         extra=body.additional_properties | ({"error": error} if error else {}),

@@ -1,0 +1,72 @@
+"""The sync twins of `_async/io.py`, hand-written: threads and blocking waits."""
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeAlias, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+CallbackResult: TypeAlias = None
+Event = threading.Event
+
+
+def sleep(seconds: float) -> None:
+    """Block this thread."""
+    time.sleep(seconds)
+
+
+def resolve(result: CallbackResult) -> None:
+    """Callbacks of the sync client return nothing to wait for."""
+
+
+def run_blocking(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Blocking work simply runs in the caller's thread."""
+    return function(*args, **kwargs)
+
+
+def gather_bounded(fetch: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
+    """`fetch(item)` for every item in at most `limit` threads; results in the items' order."""
+    with ThreadPoolExecutor(limit, thread_name_prefix="wal-telemetry") as pool:
+        return list(pool.map(fetch, items))
+
+
+def connection_pool(verify: bool, limits: httpx.Limits) -> httpx.BaseTransport:
+    """httpx's own pooled transport, its connections bounded by deadlines.
+
+    httpx's transport takes no network backend, so its httpcore pool is replaced by one made
+    with the same settings and the deadline backend.
+    """
+    import httpcore
+
+    from wal_telemetry_sdk._sync.deadline import DeadlineBackend
+
+    transport = httpx.HTTPTransport(verify=verify, limits=limits)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(verify=verify),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=DeadlineBackend(httpcore.SyncBackend()),
+    )
+    return transport
+
+
+class Background:
+    """`run()` going on in a daemon thread."""
+
+    def __init__(self, run: Callable[[], None], name: str) -> None:
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the run to end or `timeout` to pass; whether it has ended."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()

@@ -1,0 +1,153 @@
+# Generated from wal_telemetry_sdk/_async/monitor.py by scripts/unasync.py: do not edit.
+"""Fetching something on a fixed, drift-free schedule: `Monitor` and `iter_ticks`.
+
+Iterations count ticks from 0, the same numbering the callback, `on_error` and alerts see.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from wal_telemetry_sdk._schedule import (
+    ErrorHandler,
+    Schedule,
+    checked_interval,
+    logger,
+    report_failure,
+)
+from wal_telemetry_sdk._sync.io import (
+    Background,
+    CallbackResult,
+    Event,
+    resolve,
+)
+from wal_telemetry_sdk.alerts import AlertEvaluator
+
+__all__ = ["Monitor", "iter_ticks"]
+
+T = TypeVar("T")
+
+
+class Monitor(Generic[T]):
+    """Calls `fetch` every `interval` seconds and hands each value to `callback(value, iteration)`.
+
+    A failing `fetch` is reported to `on_error(exc, iteration)` (logged when there is none) and
+    the next tick goes ahead; with `raise_errors` it ends the run instead. Exceptions from
+    `callback` and `alerts` always end the run: `run()` raises them, and `join()` re-raises them
+    for a background run. KeyboardInterrupt ends `run()` quietly. A monitor runs once; as a
+    context manager it runs in the background and is stopped and joined on exit.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[], T],
+        callback: Callable[[T, int], CallbackResult],
+        *,
+        interval: float = 5,
+        duration: float | None = None,
+        on_error: ErrorHandler | None = None,
+        raise_errors: bool = False,
+        alerts: AlertEvaluator | None = None,
+    ) -> None:
+        self._fetch, self._callback, self._alerts = fetch, callback, alerts
+        self._interval, self._duration = checked_interval(interval), duration
+        self._on_error, self._raise_errors = on_error, raise_errors
+        self._stopped = Event()
+        self._background: Background | None = None
+        self._error: BaseException | None = None
+        self.iterations = 0  # ticks so far, failed fetches included
+
+    def run(self) -> None:
+        """Monitor until `duration` is over, `stop()` or KeyboardInterrupt."""
+        try:
+            for iteration in ticks(self._interval, self._duration, self._stopped):
+                self.iterations = iteration + 1
+                try:
+                    value = self._fetch()
+                except Exception as exc:
+                    report_failure(exc, iteration, self._on_error, self._raise_errors)
+                    continue
+                resolve(self._callback(value, iteration))
+                if self._alerts is not None:
+                    self._alerts.evaluate(value, iteration)
+        except KeyboardInterrupt:
+            logger.info("monitoring interrupted after %d iterations", self.iterations)
+        finally:
+            self._stopped.set()
+
+    def start(self) -> Self:
+        """Run in the background; returns self at once."""
+        if self._background is not None:
+            raise RuntimeError("this monitor has already been started")
+        self._background = Background(self._run_in_background, name="telemetry-monitor")
+        return self
+
+    def _run_in_background(self) -> None:
+        try:
+            self.run()
+        except Exception as exc:
+            self._error = exc
+
+    def stop(self) -> None:
+        """Ask the run to end; a run waiting for its next tick ends at once."""
+        self._stopped.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for a background run; True once it has ended. Re-raises what ended it."""
+        if self._background is not None and not self._background.join(timeout):
+            return False
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return True
+
+    @property
+    def running(self) -> bool:
+        """Whether a background run is going on."""
+        return self._background is not None and self._background.alive()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+        self.join()
+
+
+def ticks(interval: float, duration: float | None, stopped: Event) -> Iterator[int]:
+    """Yield iteration numbers on schedule, waiting on `stopped` so a stop wakes the loop."""
+    schedule = Schedule(checked_interval(interval), duration, time.monotonic())
+    iteration = 0
+    while not stopped.is_set():
+        yield iteration
+        iteration += 1
+        delay = schedule.next_delay(time.monotonic())
+        if delay is None or stopped.wait(delay):
+            return
+
+
+def iter_ticks(
+    fetch: Callable[[], T],
+    interval: float,
+    duration: float | None = None,
+    *,
+    on_error: ErrorHandler | None = None,
+) -> Iterator[T]:
+    """Yield `fetch()` on the monitor's schedule; stop by leaving the loop.
+
+    An exception from `fetch` ends the iteration, unless `on_error` is given: then it gets the
+    exception and that tick yields nothing.
+    """
+    for iteration in ticks(interval, duration, Event()):
+        try:
+            value = fetch()
+        except Exception as exc:
+            report_failure(exc, iteration, on_error, on_error is None)
+            continue
+        yield value

@@ -1,0 +1,109 @@
+# Generated from wal_telemetry_sdk/_async/transport.py by scripts/unasync.py: do not edit.
+"""The transport under every client: one deadline per call, retries, and error statuses raised.
+
+An SDK client owns one httpx client created eagerly, whose transport is a `RetryTransport`
+around a connection pool of its own (or a caller's httpx client). What reaches the generated
+code is always a success; everything else is already an SDK exception.
+"""
+
+import time
+
+import httpx
+
+from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
+from wal_telemetry_sdk._config import Settings
+from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
+from wal_telemetry_sdk._request_policy import (
+    POOL_LIMITS,
+    RetryBudget,
+    echoes_idempotency,
+    log_response,
+)
+from wal_telemetry_sdk._sync.io import connection_pool, sleep
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Retries, one deadline per call, bounded bodies and error mapping around a pool.
+
+    Every body is read here in full, decompressed under its size cap, so what the generated
+    code parses is always a complete success and a body cut off midway is retried like any
+    other network failure.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, *, settings: Settings, owns_inner: bool) -> None:
+        self.inner = inner
+        self.settings = settings
+        self.owns_inner = owns_inner
+        self.keys_honoured = False  # learnt from the first echoed idempotency key
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        settings = self.settings
+        budget = RetryBudget(
+            settings.max_retries, settings.timeout, keys_honoured=self.keys_honoured
+        )
+        limit = size_limit(request, settings.max_response_bytes, settings.max_file_bytes)
+        while True:
+            budget.start_attempt(request)
+            started = time.perf_counter()
+            try:
+                response = self.read_whole(request, limit)
+            except httpx.TransportError as error:
+                delay = budget.delay_after_error(request, error)
+                if delay is None:
+                    raise network_error(error, request) from error
+                sleep(delay)
+                continue
+            log_response(request, response, started)
+            if echoes_idempotency(request, response):
+                self.keys_honoured = budget.keys_honoured = True
+            if response.is_success:
+                arrived.set(response)
+                return response
+            delay = budget.delay_after_response(request, response)
+            if delay is None:
+                raise error_from_response(response)
+            sleep(delay)
+
+    def read_whole(self, request: httpx.Request, limit: int) -> httpx.Response:
+        """One attempt: the response with its whole body, decompressed within `limit` bytes."""
+        response = self.inner.handle_request(request)
+        if response.is_stream_consumed:  # built in memory (a mock transport): already whole
+            return in_memory(response, request, limit)
+        try:
+            body = BoundedBody(response, limit)
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+        finally:
+            response.close()
+        return body.response(request)
+
+    def close(self) -> None:
+        if self.owns_inner:
+            self.inner.close()
+
+
+class SendThrough(httpx.BaseTransport):
+    """Sends through a caller's httpx client, so its proxies, certificates and hooks apply."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.client.send(request, stream=True)
+
+
+def retry_transport(
+    settings: Settings,
+    *,
+    http_client: httpx.Client | None = None,
+    pool: RetryTransport | None = None,
+) -> RetryTransport:
+    """The transport of an SDK client: its own pool, a caller's client, or `pool`'s connections."""
+    inner: httpx.BaseTransport
+    if pool is not None:
+        inner, owns = pool.inner, False
+    elif http_client is not None:
+        inner, owns = SendThrough(http_client), False
+    else:
+        inner, owns = connection_pool(settings.verify_ssl, POOL_LIMITS), True
+    return RetryTransport(inner, settings=settings, owns_inner=owns)
