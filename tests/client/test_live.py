@@ -141,6 +141,7 @@ def test_open_browser_opens_the_servers_urls(client: Any, monkeypatch: pytest.Mo
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
     report = client.generate_report(open_browser=True)
+    assert client.get_report_file(report.report_id, "report.html").content  # complete when opened
     chart = client.get_visualization("operation_latency", backend="json", open_browser=True)
     assert chart.opened_in_browser and chart.content is None
     assert opened[0] == f"{client.base_url}{report.report_url}"
