@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,7 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo workload")
     parser.add_argument(
         "--api-key",
-        default=os.environ.get(API_KEY_ENV) or None,
+        default=None,
         help=f"require this key as 'Authorization: Bearer <key>' (default: ${API_KEY_ENV})",
     )
     parser.add_argument(
@@ -43,16 +45,57 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def fail(message: str) -> int:
+    """Print one line naming the problem and return the exit code of a refused start."""
+    print(f"wal-telemetry-server: error: {message}", file=sys.stderr, flush=True)
+    return 2
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def api_key(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The API key (option, then environment) and the problem with it, if any."""
+    if args.api_key is not None:
+        source, key = "--api-key", args.api_key
+    elif API_KEY_ENV in os.environ:
+        source, key = API_KEY_ENV, os.environ[API_KEY_ENV]
+    else:
+        return None, None
+    if not key.strip():
+        problem = f"{source} is empty; give a key, or leave it unset to run without authentication"
+        return None, problem
+    return key, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and serve until interrupted."""
     args = parse_args(argv)
+    key, problem = api_key(args)
+    if problem:
+        return fail(problem)
+    if key is None and not is_loopback(args.host):
+        print(
+            f"wal-telemetry-server: WARNING: listening on {args.host} without an API key: anyone"
+            " who can reach it can read the telemetry and change the settings; set --api-key"
+            f" or {API_KEY_ENV}",
+            file=sys.stderr,
+            flush=True,
+        )
     from wal_telemetry_server.server import serve
     from wal_telemetry_server.service import ServerOptions
 
     options = ServerOptions(
         db_path=args.db,
         reports_dir=args.reports_dir,
-        api_key=args.api_key,
+        api_key=key,
         demo=args.demo,
         seed=args.seed,
     )

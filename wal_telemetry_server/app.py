@@ -7,7 +7,7 @@ import logging
 import math
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -82,6 +82,7 @@ async def get_metrics(request: Request) -> Response:
     sel = reader.selection()
     raw_aggregation = reader.text("aggregation")
     reader.done()
+    params.check_order(sel.start_time, sel.end_time)
     metric_type = params.metric_type(raw_type)
     aggregation = params.aggregation(raw_aggregation)
     interval = _service(request).config.current.sampling_interval
@@ -128,8 +129,7 @@ async def generate_report(request: Request) -> Response:
         end = now if start is None or start <= now else start + DAY
     if start is None:
         start = end - DAY
-    if start > end:
-        raise ApiError(400, "start_time must not be after end_time")
+    params.check_order(start, end)
     service = _service(request)
     row = await run_in_threadpool(service.reports.start, start, end)
     return Json(
@@ -179,6 +179,7 @@ async def get_visualization(request: Request) -> Response:
     width = reader.integer("width", default=12, minimum=1, maximum=40)
     height = reader.integer("height", default=8, minimum=1, maximum=40)
     reader.done()
+    params.check_order(sel.start_time, sel.end_time)
     metric_type = params.metric_type(request.path_params["metric_type"])
     assert metric_type is not None
     service = _service(request)
@@ -305,17 +306,29 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return Json({"detail": "Internal server error"}, status_code=500)
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def route(path: str, **handlers: Endpoint) -> Route:
+    """One route per path, so a 405's `Allow` lists every method the path has."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return Route(path, endpoint, methods=list(handlers))
+
+
 ROUTES = [
-    Route("/openapi.yaml", openapi_document, methods=["GET"]),
-    Route(f"{API_PREFIX}/metrics", get_metrics, methods=["GET"]),
-    Route(f"{API_PREFIX}/realtime", get_realtime, methods=["GET"]),
-    Route(f"{API_PREFIX}/report", generate_report, methods=["POST"]),
-    Route(f"{API_PREFIX}/reports/{{report_id}}", get_report_status, methods=["GET"]),
-    Route(f"{API_PREFIX}/reports/{{report_id}}/{{file_name}}", get_report_file, methods=["GET"]),
-    Route(f"{API_PREFIX}/visualization/{{metric_type}}", get_visualization, methods=["GET"]),
-    Route(f"{API_PREFIX}/config", get_config, methods=["GET"]),
-    Route(f"{API_PREFIX}/config", update_config, methods=["POST"]),
-    Route(f"{API_PREFIX}/timeseries", get_time_series, methods=["GET"]),
+    route("/openapi.yaml", GET=openapi_document),
+    route(f"{API_PREFIX}/metrics", GET=get_metrics),
+    route(f"{API_PREFIX}/realtime", GET=get_realtime),
+    route(f"{API_PREFIX}/report", POST=generate_report),
+    route(f"{API_PREFIX}/reports/{{report_id}}", GET=get_report_status),
+    route(f"{API_PREFIX}/reports/{{report_id}}/{{file_name}}", GET=get_report_file),
+    route(f"{API_PREFIX}/visualization/{{metric_type}}", GET=get_visualization),
+    route(f"{API_PREFIX}/config", GET=get_config, POST=update_config),
+    route(f"{API_PREFIX}/timeseries", GET=get_time_series),
 ]
 
 
