@@ -28,7 +28,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--db", default=DEFAULT_DB, help=f"SQLite database file, or :memory: (default {DEFAULT_DB})"
     )
     parser.add_argument(
-        "--reports-dir", type=Path, default=None, help="folder for generated reports"
+        "--reports-dir",
+        type=Path,
+        default=None,
+        help="folder for generated reports, fixed while the server runs (default: <db>-reports)",
     )
     parser.add_argument(
         "--demo", action="store_true", help="seed 24 h of history and keep simulating operations"

@@ -10,6 +10,7 @@ import html
 import json
 import os
 import secrets
+import stat
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +45,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _is_own_file(path: Path) -> bool:
+    """A regular file with one name: the server writes each report file once, never linked."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_nlink == 1
 
 
 def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
@@ -180,17 +190,28 @@ class ReportManager:
         """A report's state; 400 for a malformed id, 404 when unknown."""
         check_report_id(report_id)
         row = self.store.load_report(report_id)
-        if row is None or contained(self.reports_dir, report_id) is None:
+        if row is None:
             raise ApiError(404, "Report not found")
         return row
 
     def file(self, report_id: str, file_name: str) -> tuple[Path, str]:
-        """A report file's path and media type; 400 for malformed names, 404 when missing."""
+        """A file that the stored report lists, from the folder the server made for it.
+
+        400 for malformed names; 404 for anything else: no such report, a file it does not list,
+        a symbolic or hard link, or anything that is not a regular file.
+        """
         check_report_id(report_id)
         check_file_name(file_name)
+        row = self.store.load_report(report_id)
         media_type = MEDIA_TYPES.get(Path(file_name).suffix.lower())
         path = contained(self.reports_dir, report_id, file_name)
-        if media_type is None or path is None or not path.is_file():
+        if (
+            row is None
+            or file_name not in row.files
+            or media_type is None
+            or path is None
+            or not _is_own_file(path)
+        ):
             raise ApiError(404, "Report file not found")
         return path, media_type
 

@@ -52,10 +52,10 @@ class TelemetryService:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
         self.store = TelemetryStore(options.db_path)
-        default_dir = options.reports_dir or default_reports_dir(options.db_path)
-        self._scratch = default_dir if self.store.in_memory and not options.reports_dir else None
-        self.config = ConfigManager(self.store, TelemetryConfig(metrics_path=str(default_dir)))
-        self.reports_dir = self._reports_dir(default_dir)
+        chosen = options.reports_dir or default_reports_dir(options.db_path)
+        self._scratch = chosen if self.store.in_memory and not options.reports_dir else None
+        self.reports_dir = chosen.resolve()
+        self.config = ConfigManager(self.store, TelemetryConfig(metrics_path=str(self.reports_dir)))
         self.renderer = ChartRenderer(options.render_workers)
         self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
         self.workload: LiveWorkload | None = None
@@ -64,22 +64,6 @@ class TelemetryService:
         self._maintenance = threading.Thread(
             target=self._maintain, name="wal-retention", daemon=True
         )
-
-    def _reports_dir(self, default_dir: Path) -> Path:
-        """The configured `metrics_path` (read at start: "after a restart"), or the default."""
-        if self.options.reports_dir is not None:
-            chosen = self.options.reports_dir
-        else:
-            chosen = Path(self.config.current.metrics_path)
-            try:
-                chosen.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                log.warning("metrics_path %s is unusable (%s); using %s", chosen, exc, default_dir)
-                chosen = default_dir
-        chosen = chosen.resolve()
-        if self.config.current.metrics_path != str(chosen):
-            self.config.update({"metrics_path": str(chosen)})
-        return chosen
 
     def start(self) -> None:
         """Seed and start the demo workload if asked, start retention, warm the chart workers."""
