@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
+    from wal_telemetry_server.errors import StartupError
     from wal_telemetry_server.server import serve
     from wal_telemetry_server.service import ServerOptions
 
@@ -102,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=args.demo,
         seed=args.seed,
     )
-    return serve(options, args.host, args.port, args.log_level)
+    try:
+        return serve(options, args.host, args.port, args.log_level)
+    except StartupError as exc:
+        return fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -332,19 +332,26 @@ ROUTES = [
 ]
 
 
-def create_app(options: ServerOptions | None = None) -> Starlette:
-    """An ASGI app serving the WAL telemetry API; its lifespan starts and stops the service."""
-    opts = options or ServerOptions()
+def create_app(
+    options: ServerOptions | None = None, service: TelemetryService | None = None
+) -> Starlette:
+    """An ASGI app serving the WAL telemetry API; its lifespan starts and stops the service.
+
+    Without `service`, the lifespan opens one from `options`; with it, the caller has opened it
+    already (so that start-up problems surface before the server listens).
+    """
+    opts = service.options if service is not None else options or ServerOptions()
+    opened = service
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        service = await run_in_threadpool(TelemetryService, opts)
-        await run_in_threadpool(service.start)
-        app.state.service = service
+        running = opened if opened is not None else await run_in_threadpool(TelemetryService, opts)
+        await run_in_threadpool(running.start)
+        app.state.service = running
         try:
             yield
         finally:
-            await run_in_threadpool(service.stop)
+            await run_in_threadpool(running.stop)
 
     middleware = [Middleware(BodyLimitMiddleware)]
     if opts.api_key:

@@ -149,7 +149,6 @@ class ReportManager:
         self._lock = threading.Lock()
         self._in_flight = 0
         self._stopping = threading.Event()
-        reports_dir.mkdir(parents=True, exist_ok=True)
         store.fail_unfinished_reports("the server stopped before the report was complete")
 
     def start(self, start_time: float, end_time: float) -> ReportRow:

@@ -13,7 +13,8 @@ from types import FrameType
 import uvicorn
 
 from wal_telemetry_server.app import create_app
-from wal_telemetry_server.service import ServerOptions
+from wal_telemetry_server.errors import StartupError
+from wal_telemetry_server.service import ServerOptions, TelemetryService
 
 READY_MESSAGE = "WAL telemetry server listening on"
 
@@ -66,10 +67,18 @@ async def _serve(server: _Server, sock: socket.socket) -> None:
 
 
 def serve(options: ServerOptions, host: str, port: int, log_level: str = "warning") -> int:
-    """Run until SIGINT/SIGTERM; returns the process exit code."""
-    sock = bind(host, port)
+    """Run until SIGINT/SIGTERM; returns the process exit code.
+
+    Raises `StartupError` before listening when the database or the address cannot be used.
+    """
+    service = TelemetryService(options)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        service.stop()
+        raise StartupError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
     config = uvicorn.Config(
-        create_app(options),
+        create_app(service=service),
         log_level=log_level,
         access_log=False,
         lifespan="on",

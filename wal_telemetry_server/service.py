@@ -7,10 +7,13 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from wal_telemetry_server.config import ConfigManager, TelemetryConfig
+from wal_telemetry_server.errors import StartupError
+from wal_telemetry_server.lockfile import DatabaseLock
 from wal_telemetry_server.renderer import ChartRenderer
 from wal_telemetry_server.reports import ReportManager
 from wal_telemetry_server.store import TelemetryStore
@@ -51,13 +54,27 @@ class TelemetryService:
 
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
-        self.store = TelemetryStore(options.db_path)
-        chosen = options.reports_dir or default_reports_dir(options.db_path)
-        self._scratch = chosen if self.store.in_memory and not options.reports_dir else None
-        self.reports_dir = chosen.resolve()
-        self.config = ConfigManager(self.store, TelemetryConfig(metrics_path=str(self.reports_dir)))
-        self.renderer = ChartRenderer(options.render_workers)
-        self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
+        in_memory = str(options.db_path) == ":memory:"
+        self.lock = None if in_memory else DatabaseLock(Path(options.db_path))
+        with ExitStack() as undo:  # a refused start leaves nothing open or locked
+            if self.lock is not None:
+                self.lock.acquire()
+                undo.callback(self.lock.release)
+            self.store = TelemetryStore(options.db_path)
+            undo.callback(self.store.close)
+            chosen = options.reports_dir or default_reports_dir(options.db_path)
+            self._scratch = chosen if in_memory and not options.reports_dir else None
+            self.reports_dir = chosen.resolve()
+            try:
+                self.reports_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StartupError(
+                    f"cannot create the reports folder {self.reports_dir}: {exc.strerror}"
+                ) from None
+            self.config = ConfigManager(self.store, TelemetryConfig(str(self.reports_dir)))
+            self.renderer = ChartRenderer(options.render_workers)
+            self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
+            undo.pop_all()
         self.workload: LiveWorkload | None = None
         self._stop = threading.Event()
         self._prune_now = threading.Event()
@@ -115,5 +132,7 @@ class TelemetryService:
         self.reports.close()
         self.renderer.close()
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
         if self._scratch is not None:  # reports of an in-memory store vanish with it
             shutil.rmtree(self._scratch, ignore_errors=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wal_telemetry_server.errors import StartupError
 from wal_telemetry_server.model import GaugeSample, OperationSample
 
 SCHEMA = """
@@ -82,6 +83,24 @@ PRUNE_BATCH = 20_000
 MAX_IDLE_READERS = 8
 
 
+EXPLANATIONS = {
+    sqlite3.SQLITE_READONLY: "it is read-only; the server writes it and the -wal and -shm files"
+    " beside it",
+    sqlite3.SQLITE_CANTOPEN: "it cannot be opened",
+    sqlite3.SQLITE_CORRUPT: "it is damaged",
+    sqlite3.SQLITE_NOTADB: "it is not an SQLite database",
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_IOERR: "reading or writing it failed",
+}
+
+
+def explain(exc: sqlite3.Error) -> str:
+    """SQLite's error in an operator's words, with SQLite's own message."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    meaning = EXPLANATIONS.get(code)
+    return f"{meaning} ({exc})" if meaning else str(exc)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportRow:
     """A report's stored state."""
@@ -109,12 +128,40 @@ class TelemetryStore:
         if self.in_memory:
             uri = f"file:wal-telemetry-{uuid.uuid4().hex}?mode=memory"
             self._writer = self._connect(uri, uri=True)
+            self._writer.executescript(SCHEMA)
         else:
+            self._writer = self._open_file()
+
+    def _open_file(self) -> sqlite3.Connection:
+        """The writer connection of a database file that passed `PRAGMA quick_check`."""
+        try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._writer = self._connect(self.path)
-            self._writer.execute("PRAGMA journal_mode=WAL")
-            self._writer.execute("PRAGMA synchronous=NORMAL")
-        self._writer.executescript(SCHEMA)
+        except OSError as exc:
+            raise StartupError(
+                f"cannot create the folder of the database {self.path}: {exc.strerror}"
+            ) from None
+        conn = None
+        try:
+            conn = self._connect(self.path)
+            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+            if found != ["ok"]:
+                problems = [p for f in found for p in f.splitlines() if not p.startswith("***")]
+                raise StartupError(
+                    f"the database {self.path} is damaged (quick_check: {'; '.join(problems)});"
+                    " restore it from a backup or move it aside"
+                )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise StartupError(f"cannot use the database {self.path}: {explain(exc)}") from None
+        except StartupError:
+            if conn is not None:
+                conn.close()
+            raise
+        return conn
 
     @staticmethod
     def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

@@ -134,11 +134,11 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if self._drain is not None:
-            self._drain.join(timeout=5)
-            self._drain = None
-        if process.stdout is not None:
-            process.stdout.close()
+        drain, self._drain = self._drain, None
+        if drain is not None:
+            drain.join(timeout=5)
+        if process.stdout is not None and not (drain and drain.is_alive()):
+            process.stdout.close()  # (a reader still blocked means a child kept the pipe open)
         return process.returncode
 
     def restart(self, timeout: float = START_TIMEOUT) -> None:
