@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -27,6 +28,7 @@ from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
 from wal_telemetry_server.model import API_PREFIX, MAX_BUCKETS, MAX_POINTS, REALTIME_WINDOW
 from wal_telemetry_server.params import ParamReader
 from wal_telemetry_server.queries import Buckets, TooManyPoints, metrics_tree, realtime, time_series
+from wal_telemetry_server.renderer import RendererBusy
 from wal_telemetry_server.security import ApiKeyMiddleware, BodyLimitMiddleware
 from wal_telemetry_server.service import ServerOptions, TelemetryService
 from wal_telemetry_server.spec import openapi_bytes
@@ -34,6 +36,9 @@ from wal_telemetry_server.spec import openapi_bytes
 log = logging.getLogger("wal_telemetry_server")
 T = TypeVar("T")
 DAY = 86_400.0
+CHART_RETRY_AFTER = 2
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client left before the answer (never seen by it)."""
 
 
 class Json(JSONResponse):
@@ -57,6 +62,24 @@ async def _read(request: Request, work: Callable[[sqlite3.Connection], T]) -> T:
             return work(conn)
 
     return await run_in_threadpool(run)
+
+
+async def _unless_client_leaves(request: Request, work: Awaitable[T]) -> T | None:
+    """The result of `work`, or None (with `work` cancelled) once the client disconnects."""
+
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(disconnected())
+    try:
+        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+    return task.result() if not task.cancelled() else None
 
 
 def _too_many(exc: TooManyPoints) -> ApiError:
@@ -176,8 +199,8 @@ async def get_visualization(request: Request) -> Response:
     """A PNG chart of one metric type, drawn in a worker process."""
     reader = ParamReader(request.query_params)
     sel = reader.selection()
-    width = reader.integer("width", default=12, minimum=1, maximum=40)
-    height = reader.integer("height", default=8, minimum=1, maximum=40)
+    w = reader.integer("width", default=12, minimum=1, maximum=40)
+    h = reader.integer("height", default=8, minimum=1, maximum=40)
     reader.done()
     params.check_order(sel.start_time, sel.end_time)
     metric_type = params.metric_type(request.path_params["metric_type"])
@@ -185,7 +208,12 @@ async def get_visualization(request: Request) -> Response:
     service = _service(request)
     interval = service.config.current.sampling_interval
     spec = await _read(request, lambda c: chart_for(c, metric_type, sel, interval))
-    png = await service.renderer.render_async(spec, width, height)
+    try:
+        png = await _unless_client_leaves(request, service.renderer.render_async(spec, w, h))
+    except RendererBusy as exc:
+        raise ApiError(503, str(exc), {"Retry-After": str(CHART_RETRY_AFTER)}) from None
+    if png is None:  # nobody is waiting for it any more
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     return Response(png, media_type="image/png")
 
 

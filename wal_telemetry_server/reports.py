@@ -247,7 +247,9 @@ class ReportManager:
             self._check_stopping()
             specs = charts_for(conn, METRIC_TYPES, sel, interval)
         self._check_stopping()
-        futures = {t: self.renderer.submit(spec, *CHART_SIZE) for t, spec in specs.items()}
+        futures = {
+            t: self.renderer.submit(spec, *CHART_SIZE, background=True) for t, spec in specs.items()
+        }
         charts: dict[str, str] = {}
         try:
             for metric_type, future in futures.items():
