@@ -9,9 +9,33 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from wal_telemetry_server.connections import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    ConnectionLimits,
+)
 from wal_telemetry_server.security import API_KEY_ENV
 
 DEFAULT_DB = "wal-telemetry.sqlite3"
+
+
+def positive_seconds(text: str) -> float:
+    """A duration in seconds, finite and above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < 86_400:
+        raise argparse.ArgumentTypeError(f"must be above 0 and below 86400, not {text}")
+    return value
+
+
+def positive_count(text: str) -> int:
+    """A whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -41,6 +65,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--api-key",
         default=None,
         help=f"require this key as 'Authorization: Bearer <key>' (default: ${API_KEY_ENV})",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=positive_seconds,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection whose request headers take longer, with 408"
+        f" (default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=positive_count,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a kept-alive connection idle this long (default {DEFAULT_IDLE_TIMEOUT})",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=positive_count,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="answer 503 to connections beyond N, or beyond what the descriptor limit allows"
+        f" (default {DEFAULT_MAX_CONNECTIONS})",
     )
     parser.add_argument(
         "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
@@ -104,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
     )
     try:
-        return serve(options, args.host, args.port, args.log_level)
+        limits = ConnectionLimits(args.header_timeout, args.idle_timeout, args.max_connections)
+        return serve(options, args.host, args.port, args.log_level, limits)
     except StartupError as exc:
         return fail(str(exc))
 
