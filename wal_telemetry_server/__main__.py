@@ -15,6 +15,7 @@ from wal_telemetry_server.connections import (
     DEFAULT_MAX_CONNECTIONS,
     ConnectionLimits,
 )
+from wal_telemetry_server.reports import DEFAULT_MAX_REPORTS
 from wal_telemetry_server.security import API_KEY_ENV
 
 DEFAULT_DB = "wal-telemetry.sqlite3"
@@ -65,6 +66,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--api-key",
         default=None,
         help=f"require this key as 'Authorization: Bearer <key>' (default: ${API_KEY_ENV})",
+    )
+    parser.add_argument(
+        "--max-reports",
+        type=positive_count,
+        default=DEFAULT_MAX_REPORTS,
+        metavar="N",
+        help="keep at most N reports (and none past retention_days), deleting the oldest first"
+        f" (default {DEFAULT_MAX_REPORTS})",
     )
     parser.add_argument(
         "--header-timeout",
@@ -149,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_key=key,
         demo=args.demo,
         seed=args.seed,
+        max_reports=args.max_reports,
     )
     try:
         limits = ConnectionLimits(args.header_timeout, args.idle_timeout, args.max_connections)

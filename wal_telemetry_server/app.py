@@ -25,6 +25,7 @@ from wal_telemetry_server import params
 from wal_telemetry_server.chartdata import chart_for
 from wal_telemetry_server.config import validate_update
 from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
+from wal_telemetry_server.faults import INSUFFICIENT_STORAGE, is_disk_full
 from wal_telemetry_server.model import API_PREFIX, MAX_BUCKETS, MAX_POINTS, REALTIME_WINDOW
 from wal_telemetry_server.params import ParamReader
 from wal_telemetry_server.queries import Buckets, TooManyPoints, metrics_tree, realtime, time_series
@@ -329,6 +330,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return Json({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _storage_error(request: Request, exc: Exception) -> Response:
+    """507 when the disk is full (nothing was stored), else the generic 500."""
+    if not is_disk_full(exc):
+        return await _server_error(request, exc)
+    log.warning("disk full on %s %s: %s", request.method, request.url.path, exc)
+    detail = "The server's disk is full, so nothing was changed; free space on the server and retry"
+    return Json({"detail": detail}, status_code=INSUFFICIENT_STORAGE)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Json({"detail": "Internal server error"}, status_code=500)
@@ -392,6 +402,8 @@ def create_app(
             ApiError: _api_error,
             ValidationFailed: _validation_failed,
             HTTPException: _http_error,
+            sqlite3.Error: _storage_error,
+            OSError: _storage_error,
             Exception: _server_error,
         },
     )

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import secrets
+import shutil
+import sqlite3
 import stat
 import threading
 import time
@@ -21,12 +24,14 @@ from typing import Any
 from wal_telemetry_server.chartdata import TITLES, charts_for
 from wal_telemetry_server.config import ConfigManager
 from wal_telemetry_server.errors import ApiError
+from wal_telemetry_server.faults import describe
 from wal_telemetry_server.model import METRIC_TYPES, Selection
 from wal_telemetry_server.queries import summary
 from wal_telemetry_server.renderer import ChartRenderer
 from wal_telemetry_server.security import check_file_name, check_report_id, contained
 from wal_telemetry_server.store import ReportRow, TelemetryStore
 
+log = logging.getLogger("wal_telemetry_server")
 SUMMARY_AGGREGATIONS = ("average", "minimum", "maximum", "percentile_95", "count")
 CHART_SIZE = (12, 6)
 MEDIA_TYPES = {
@@ -35,6 +40,12 @@ MEDIA_TYPES = {
     ".png": "image/png",
 }
 MAX_IN_FLIGHT = 8
+DEFAULT_MAX_REPORTS = 100
+"""Reports kept (about 1.3 MB each); older ones are deleted first."""
+DAY = 86_400.0
+
+
+STOPPED = "the server stopped before the report was complete"
 
 
 class ReportStopped(Exception):
@@ -139,20 +150,28 @@ class ReportManager:
         renderer: ChartRenderer,
         reports_dir: Path,
         max_in_flight: int = MAX_IN_FLIGHT,
+        max_reports: int = DEFAULT_MAX_REPORTS,
     ) -> None:
         self.store = store
         self.config = config
         self.renderer = renderer
         self.reports_dir = reports_dir
         self.max_in_flight = max_in_flight
+        self.max_reports = max_reports
+        self._prune_lock = threading.Lock()
+        self._unsaved: dict[str, ReportRow] = {}
+        """Final states the store could not take (a full disk); saved again on the next pass."""
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-report")
         self._lock = threading.Lock()
         self._in_flight = 0
         self._stopping = threading.Event()
-        store.fail_unfinished_reports("the server stopped before the report was complete")
+        store.fail_unfinished_reports(STOPPED)
 
     def start(self, start_time: float, end_time: float) -> ReportRow:
-        """Register a report and queue its writing; 429 when too many are already queued."""
+        """Register a report and queue its writing; 429 when too many are already queued.
+
+        The row is stored before the folder is made, so a folder never exists without a row.
+        """
         with self._lock:
             if self._in_flight >= self.max_in_flight:
                 raise ApiError(
@@ -164,9 +183,13 @@ class ReportManager:
         try:
             now = time.time()
             report_id = f"report_{int(now)}_{secrets.token_hex(8)}"
-            (self.reports_dir / report_id).mkdir()
             row = ReportRow(report_id, "pending", now, None, start_time, end_time, None, [])
             self.store.save_report(row)
+            try:
+                self.folder(report_id).mkdir()
+            except BaseException:
+                self.store.delete_report(report_id)
+                raise
             future = self._executor.submit(self._write, row)
         except BaseException:
             self._release()
@@ -188,7 +211,9 @@ class ReportManager:
     def status(self, report_id: str) -> ReportRow:
         """A report's state; 400 for a malformed id, 404 when unknown."""
         check_report_id(report_id)
-        row = self.store.load_report(report_id)
+        with self._lock:
+            unsaved = self._unsaved.get(report_id)
+        row = unsaved or self.store.load_report(report_id)
         if row is None:
             raise ApiError(404, "Report not found")
         return row
@@ -214,25 +239,61 @@ class ReportManager:
             raise ApiError(404, "Report file not found")
         return path, media_type
 
+    def prune(self) -> int:
+        """Delete reports past `retention_days` and beyond the newest `max_reports`, oldest
+        first: the folder, then the row (a folder that cannot be removed keeps its row, and is
+        tried again on the next pass). Returns how many were deleted."""
+        self._save_unsaved()
+        cutoff = time.time() - self.config.current.retention_days * DAY
+        deleted = 0
+        with self._prune_lock:
+            for report_id in self.store.expired_reports(cutoff, self.max_reports):
+                folder = self.folder(report_id)
+                shutil.rmtree(folder, ignore_errors=True)
+                if folder.exists():
+                    log.warning("cannot delete the expired report folder %s", folder)
+                    continue
+                self.store.delete_report(report_id)
+                deleted += 1
+        return deleted
+
     def _save(self, row: ReportRow, **changes: Any) -> ReportRow:
         new = replace(row, **changes)
         self.store.save_report(new)
         return new
 
     def _write(self, row: ReportRow) -> None:
-        row = self._save(row, status="running")
         try:
+            row = self._save(row, status="running")
             files = self._build(row)
         except ReportStopped:
-            self._save(
-                row, status="failed", error="the server stopped before the report was complete"
-            )
+            final = replace(row, status="failed", error=STOPPED)
         except Exception as exc:  # a failed report is reported through its status
-            self._save(
-                row, status="failed", error=f"{type(exc).__name__}: {exc}", completed_at=time.time()
-            )
+            final = replace(row, status="failed", error=describe(exc), completed_at=time.time())
         else:
-            self._save(row, status="complete", files=files, completed_at=time.time())
+            final = replace(row, status="complete", files=files, completed_at=time.time())
+        if final.status == "failed":  # no partial report left behind, and its space freed
+            shutil.rmtree(self.folder(row.report_id), ignore_errors=True)
+        self._finish(final)
+        self.prune()
+
+    def _finish(self, final: ReportRow) -> None:
+        """Store a report's final state; kept in memory while the store cannot take it."""
+        try:
+            self.store.save_report(final)
+        except sqlite3.Error as exc:
+            log.warning("cannot store the state of %s: %s", final.report_id, describe(exc))
+            with self._lock:
+                self._unsaved[final.report_id] = final
+            return
+        with self._lock:
+            self._unsaved.pop(final.report_id, None)
+
+    def _save_unsaved(self) -> None:
+        with self._lock:
+            pending = list(self._unsaved.values())
+        for final in pending:
+            self._finish(final)
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():
@@ -281,4 +342,5 @@ class ReportManager:
         """Stop writing: queued reports are dropped, a running one ends as failed."""
         self._stopping.set()
         self._executor.shutdown(wait=True, cancel_futures=True)
-        self.store.fail_unfinished_reports("the server stopped before the report was complete")
+        self._save_unsaved()
+        self.store.fail_unfinished_reports(STOPPED)

@@ -15,7 +15,7 @@ from wal_telemetry_server.config import ConfigManager, TelemetryConfig
 from wal_telemetry_server.errors import StartupError
 from wal_telemetry_server.lockfile import DatabaseLock
 from wal_telemetry_server.renderer import ChartRenderer
-from wal_telemetry_server.reports import ReportManager
+from wal_telemetry_server.reports import DEFAULT_MAX_REPORTS, ReportManager
 from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.workload import LiveWorkload, seed_history
 
@@ -38,6 +38,8 @@ class ServerOptions:
     live_rate: float = 2.0
     """Operations per second produced live (`demo` only)."""
     render_workers: int = 2
+    max_reports: int = DEFAULT_MAX_REPORTS
+    """Reports kept; beyond it (and past `retention_days`) the oldest are deleted."""
     warm_up: bool = True
 
 
@@ -73,7 +75,13 @@ class TelemetryService:
                 ) from None
             self.config = ConfigManager(self.store, TelemetryConfig(str(self.reports_dir)))
             self.renderer = ChartRenderer(options.render_workers)
-            self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
+            self.reports = ReportManager(
+                self.store,
+                self.config,
+                self.renderer,
+                self.reports_dir,
+                max_reports=options.max_reports,
+            )
             undo.pop_all()
         self.workload: LiveWorkload | None = None
         self._stop = threading.Event()
@@ -116,6 +124,7 @@ class TelemetryService:
             days = self.config.current.retention_days
             try:
                 self.store.prune(time.time() - days * DAY)
+                self.reports.prune()
             except Exception:  # keep retention running; the next pass retries
                 log.exception("retention pass failed")
             self._prune_now.wait(RETENTION_CHECK_SECONDS)

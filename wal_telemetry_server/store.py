@@ -367,6 +367,23 @@ class TelemetryStore:
             files=list(json.loads(row[7])),
         )
 
+    def expired_reports(self, created_before: float, keep: int) -> list[str]:
+        """Finished reports created before `created_before` or beyond the newest `keep`, oldest
+        first."""
+        with self.reading() as conn:
+            rows = conn.execute(
+                "SELECT id FROM reports WHERE status IN ('complete', 'failed') AND (created_at < ?"
+                " OR id NOT IN (SELECT id FROM reports ORDER BY created_at DESC LIMIT ?))"
+                " ORDER BY created_at",
+                (created_before, keep),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def delete_report(self, report_id: str) -> None:
+        """Forget a report."""
+        with self._writing() as conn:
+            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+
     def fail_unfinished_reports(self, reason: str) -> int:
         """Mark reports left pending or running by an earlier process as failed."""
         with self._writing() as conn:
