@@ -1,4 +1,4 @@
-"""Reports are deleted, files and rows together, past `retention_days` and beyond `--max-reports`."""
+"""Reports are deleted, files and rows together, past `retention_days` and beyond a maximum."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ DAY = 86_400.0
 
 
 def make_report(client: httpx.Client) -> str:
-    report_id = str(client.post("/report", data={"start_time": 0, "end_time": 1}).json()["report_id"])
+    started = client.post("/report", data={"start_time": 0, "end_time": 1}).json()
+    report_id = str(started["report_id"])
     assert wait_for(client, report_id)["status"] == "complete"
     return report_id
 
