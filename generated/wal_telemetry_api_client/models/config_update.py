@@ -16,7 +16,8 @@ class ConfigUpdate:
 
     Attributes:
         enabled (bool | Unset):
-        metrics_path (str | Unset):
+        metrics_path (str | Unset): Where reports are written. The reference server fixes it when it starts (`--reports-
+            dir`) and refuses (422) a different value here.
         retention_days (int | Unset):
         sampling_interval (int | Unset):
         enable_detailed_timing (bool | Unset):
