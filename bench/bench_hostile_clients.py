@@ -122,14 +122,20 @@ def seed(db: Path, hours: float) -> None:
 
 @contextmanager
 def server_from(tree: Path | None, db: Path) -> Iterator[RunningServer]:
-    """A demo server on `db`, run from the checkout `tree` (None: this one)."""
-    saved = os.environ.get("PYTHONPATH")
+    """A demo server on `db`, run from the checkout `tree` (None: this one).
+
+    The process starts in `tree` too: `python -m` puts the working folder first on its path.
+    """
+    saved, cwd = os.environ.get("PYTHONPATH"), Path.cwd()
     if tree is not None:
         os.environ["PYTHONPATH"] = str(tree)
+        os.chdir(tree)
     try:
         with running_server(demo=True, db_path=db) as server:
+            os.chdir(cwd)
             yield server
     finally:
+        os.chdir(cwd)
         if saved is None:
             os.environ.pop("PYTHONPATH", None)
         else:

@@ -75,12 +75,12 @@ async def _unless_client_leaves(request: Request, work: Awaitable[T]) -> T | Non
     task = asyncio.ensure_future(work)
     watch = asyncio.ensure_future(disconnected())
     try:
-        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
     finally:
         watch.cancel()
         if not task.done():
             task.cancel()
-    return task.result() if not task.cancelled() else None
+    return task.result() if task in done else None
 
 
 def _too_many(exc: TooManyPoints) -> ApiError:
