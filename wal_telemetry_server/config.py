@@ -10,10 +10,8 @@ from typing import Any
 from wal_telemetry_server.errors import ValidationFailed, error_item
 from wal_telemetry_server.store import TelemetryStore
 
-RESTART_KEYS = ("operation_hooks",)
+RESTART_KEYS = ("metrics_path", "operation_hooks")
 """Settings that only take effect after a restart."""
-FIXED_KEYS = ("metrics_path",)
-"""Settings chosen on the command line: the API shows them and refuses to change them."""
 
 # key: (kind, minimum, maximum); kinds "bool", "int", "str" (min/max are lengths for "str")
 FIELDS: dict[str, tuple[str, int, int]] = {
@@ -113,9 +111,7 @@ class ConfigManager:
     def __init__(self, store: TelemetryStore, defaults: TelemetryConfig) -> None:
         self._store = store
         self._lock = threading.Lock()
-        stored = {
-            k: v for k, v in store.load_settings().items() if k in FIELDS and k not in FIXED_KEYS
-        }
+        stored = {k: v for k, v in store.load_settings().items() if k in FIELDS}
         valid: dict[str, Any] = {}
         for key, value in stored.items():
             accepted, error = _check_field(key, value)
@@ -129,27 +125,11 @@ class ConfigManager:
         with self._lock:
             return self._config
 
-    def _refuse_fixed(self, changes: dict[str, Any]) -> None:
-        errors = [
-            error_item(
-                "value_error",
-                ["body", key],
-                f"{key} is chosen when the server starts (--reports-dir) and stays"
-                f" {getattr(self._config, key)}",
-                changes[key],
-            )
-            for key in FIXED_KEYS
-            if key in changes and changes[key] != getattr(self._config, key)
-        ]
-        if errors:
-            raise ValidationFailed(errors)
-
     def update(self, changes: dict[str, Any]) -> tuple[TelemetryConfig, str | None]:
         """Store, then apply, validated changes; returns the new settings and a warning about
         restarts. When the store fails, the settings stay as they were."""
         with self._lock:
             before = self._config
-            self._refuse_fixed(changes)
             after = replace(before, **changes)
             self._store.save_settings(after.to_dict())  # persisted first: a failure changes nothing
             self._config = after

@@ -151,6 +151,7 @@ class ReportManager:
         reports_dir: Path,
         max_in_flight: int = MAX_IN_FLIGHT,
         max_reports: int = DEFAULT_MAX_REPORTS,
+        root: Path | None = None,
     ) -> None:
         self.store = store
         self.config = config
@@ -158,6 +159,8 @@ class ReportManager:
         self.reports_dir = reports_dir
         self.max_in_flight = max_in_flight
         self.max_reports = max_reports
+        self.root = root or reports_dir
+        """Where every `metrics_path` leads; reports written before a change stay below it."""
         self._prune_lock = threading.Lock()
         self._unsaved: dict[str, ReportRow] = {}
         """Final states the store could not take (a full disk); saved again on the next pass."""
@@ -248,14 +251,26 @@ class ReportManager:
         deleted = 0
         with self._prune_lock:
             for report_id in self.store.expired_reports(cutoff, self.max_reports):
-                folder = self.folder(report_id)
-                shutil.rmtree(folder, ignore_errors=True)
-                if folder.exists():
-                    log.warning("cannot delete the expired report folder %s", folder)
+                folders = self._folders_of(report_id)
+                for folder in folders:
+                    shutil.rmtree(folder, ignore_errors=True)
+                if any(folder.exists() for folder in folders):
+                    log.warning("cannot delete the expired report folder of %s", report_id)
                     continue
                 self.store.delete_report(report_id)
                 deleted += 1
         return deleted
+
+    def _folders_of(self, report_id: str) -> list[Path]:
+        """The report's folder, here or under an earlier `metrics_path` below the root."""
+        here = self.folder(report_id)
+        if here.is_dir() and not here.is_symlink():
+            return [here]
+        return [
+            Path(top) / report_id
+            for top, subdirs, _ in os.walk(self.root)  # does not follow symbolic links
+            if report_id in subdirs and not (Path(top) / report_id).is_symlink()
+        ]
 
     def _save(self, row: ReportRow, **changes: Any) -> ReportRow:
         new = replace(row, **changes)

@@ -16,6 +16,7 @@ from wal_telemetry_server.errors import StartupError
 from wal_telemetry_server.lockfile import DatabaseLock
 from wal_telemetry_server.renderer import ChartRenderer
 from wal_telemetry_server.reports import DEFAULT_MAX_REPORTS, ReportManager
+from wal_telemetry_server.security import confined
 from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.workload import LiveWorkload, seed_history
 
@@ -43,6 +44,13 @@ class ServerOptions:
     warm_up: bool = True
 
 
+def _make_folder(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(f"cannot create the reports folder {path}: {exc.strerror}") from None
+
+
 def default_reports_dir(db_path: str | Path) -> Path:
     """`<db stem>-reports` next to a database file; a temporary folder for `:memory:`."""
     if str(db_path) == ":memory:":
@@ -66,14 +74,10 @@ class TelemetryService:
             undo.callback(self.store.close)
             chosen = options.reports_dir or default_reports_dir(options.db_path)
             self._scratch = chosen if in_memory and not options.reports_dir else None
-            self.reports_dir = chosen.resolve()
-            try:
-                self.reports_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StartupError(
-                    f"cannot create the reports folder {self.reports_dir}: {exc.strerror}"
-                ) from None
-            self.config = ConfigManager(self.store, TelemetryConfig(str(self.reports_dir)))
+            self.reports_root = chosen.resolve()
+            _make_folder(self.reports_root)
+            self.config = ConfigManager(self.store, TelemetryConfig(str(self.reports_root)))
+            self.reports_dir = self._reports_dir()
             self.renderer = ChartRenderer(options.render_workers)
             self.reports = ReportManager(
                 self.store,
@@ -81,6 +85,7 @@ class TelemetryService:
                 self.renderer,
                 self.reports_dir,
                 max_reports=options.max_reports,
+                root=self.reports_root,
             )
             undo.pop_all()
         self.workload: LiveWorkload | None = None
@@ -89,6 +94,21 @@ class TelemetryService:
         self._maintenance = threading.Thread(
             target=self._maintain, name="wal-retention", daemon=True
         )
+
+    def _reports_dir(self) -> Path:
+        """`metrics_path` (read at start: "after a restart"), confined to the reports root."""
+        wanted = confined(self.reports_root, self.config.current.metrics_path)
+        try:
+            wanted.mkdir(parents=True, exist_ok=True)
+            if wanted.resolve().is_relative_to(self.reports_root):
+                return wanted.resolve()
+            problem = "it leads out of the reports root through a symbolic link"
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        log.warning(
+            "metrics_path %s is unusable (%s); reports go to %s", wanted, problem, self.reports_root
+        )
+        return self.reports_root
 
     def start(self) -> None:
         """Seed and start the demo workload if asked, start retention, warm the chart workers."""

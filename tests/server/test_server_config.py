@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -90,19 +91,26 @@ def test_oversized_bodies_are_refused(server: RunningServer) -> None:
     assert "too large" in response.json()["detail"]
 
 
-def test_updates_apply_warn_and_persist_across_a_restart(server: RunningServer) -> None:
+def test_updates_apply_warn_and_persist_across_a_restart(
+    server: RunningServer, tmp_path: Any
+) -> None:
+    new_path = str(tmp_path / "elsewhere")
     with client(server) as c:
+        before_root = c.get("/config").json()["config"]["metrics_path"]
         response = c.post("/config", json={"retention_days": 14, "sampling_interval": 30})
         assert response.status_code == 200
         body = response.json()
         assert body["operation"] == "update_telemetry_config" and "warning" not in body
         assert (body["config"]["retention_days"], body["config"]["sampling_interval"]) == (14, 30)
-        warned = c.post("/config", json={"operation_hooks": False}).json()
-        assert warned["warning"] == "operation_hooks takes effect after a restart"
+        warned = c.post("/config", json={"metrics_path": new_path, "operation_hooks": False}).json()
+        assert warned["warning"] == "metrics_path and operation_hooks take effect after a restart"
     port, db = server.port, server.db_path
     server.restart()
     assert (server.port, server.db_path) == (port, db)
     with client(server) as c:
         config = c.get("/config").json()["config"]
         assert (config["retention_days"], config["sampling_interval"]) == (14, 30)
-        assert config["operation_hooks"] is False
+        assert config["metrics_path"] == new_path and config["operation_hooks"] is False
+        started = c.post("/report").json()
+    root = Path(before_root)  # ... confined to the reports root, as a chroot keeps paths
+    assert Path(started["report_path"]).parent == root.joinpath(*Path(new_path).parts[1:])

@@ -1,4 +1,4 @@
-"""Only files that a stored report lists leave the server, and `metrics_path` is fixed at start."""
+"""Only files that a stored report lists leave the server; `metrics_path` stays inside the root."""
 
 from __future__ import annotations
 
@@ -48,29 +48,46 @@ def secret(tmp_path: Path) -> Path:
     return path
 
 
-def test_metrics_path_cannot_be_changed_through_the_api(
-    server: RunningServer, tmp_path: Path
+@pytest.mark.parametrize("requested", ["{elsewhere}", "../../{elsewhere}", "/../..{elsewhere}"])
+def test_metrics_path_stays_inside_the_reports_root(
+    server: RunningServer, tmp_path: Path, requested: str
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "report_1_aa").mkdir()
     (elsewhere / "report_1_aa" / "report.json").write_bytes(SECRET)
     with httpx.Client(base_url=server.url + API, timeout=60) as c:
-        before = c.get("/config").json()["config"]
-        response = c.post("/config", json={"metrics_path": str(elsewhere), "retention_days": 9})
-        assert response.status_code == 422
-        [error] = response.json()["detail"]
-        assert error["loc"] == ["body", "metrics_path"] and "--reports-dir" in error["msg"]
-        assert c.get("/config").json()["config"] == before  # nothing applied, not even the rest
-        same = c.post("/config", json={"metrics_path": before["metrics_path"]})
-        assert same.status_code == 200  # restating the folder is fine
+        root = Path(c.get("/config").json()["config"]["metrics_path"])
+        response = c.post("/config", json={"metrics_path": requested.format(elsewhere=elsewhere)})
+        assert response.status_code == 200
     server.restart()
     with httpx.Client(base_url=server.url + API, timeout=60) as c:
-        assert c.get("/config").json()["config"]["metrics_path"] == before["metrics_path"]
         assert c.get("/reports/report_1_aa/report.json").status_code == 404
         started = c.post("/report", data={"start_time": 0, "end_time": 1}).json()
-    assert Path(started["report_path"]).parent == Path(before["metrics_path"])
-    assert list(elsewhere.iterdir()) == [elsewhere / "report_1_aa"]
+        assert c.post("/config", json={"metrics_path": str(root)}).status_code == 200
+    server.restart()
+    folder = Path(started["report_path"]).parent
+    assert folder == root.joinpath(*elsewhere.parts[1:])  # read relative to the root
+    assert list(elsewhere.iterdir()) == [elsewhere / "report_1_aa"]  # nothing written there
+
+
+def test_a_symbolic_link_out_of_the_root_is_not_followed(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    with httpx.Client(base_url=server.url + API, timeout=60) as c:
+        root = Path(c.get("/config").json()["config"]["metrics_path"])
+        (root / "out").symlink_to(tmp_path, target_is_directory=True)
+        assert c.post("/config", json={"metrics_path": str(root / "out")}).status_code == 200
+    try:
+        server.restart()
+        with httpx.Client(base_url=server.url + API, timeout=60) as c:
+            started = c.post("/report", data={"start_time": 0, "end_time": 1}).json()
+            assert Path(started["report_path"]).parent == root
+            assert c.post("/config", json={"metrics_path": str(root)}).status_code == 200
+        server.restart()
+    finally:
+        (root / "out").unlink()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_folder_planted_among_the_reports_is_not_served(

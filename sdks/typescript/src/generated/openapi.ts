@@ -348,7 +348,7 @@ export interface components {
         /** @description The settings to change; those left out keep their value. */
         ConfigUpdate: {
             enabled?: boolean;
-            /** @description Where reports are written. The reference server fixes it when it starts (`--reports-dir`) and refuses (422) a different value here. */
+            /** @description Where reports are written (after a restart). The reference server keeps it inside its `--reports-dir`: a path outside is read relative to that folder. */
             metrics_path?: string;
             retention_days?: number;
             sampling_interval?: number;
