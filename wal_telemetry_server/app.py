@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -23,11 +24,14 @@ from starlette.routing import Route
 from wal_telemetry_server import idempotency, params
 from wal_telemetry_server.chartdata import chart_for
 from wal_telemetry_server.config import validate_update
+from wal_telemetry_server.connections import DEFAULT_IDLE_TIMEOUT
 from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
+from wal_telemetry_server.faults import INSUFFICIENT_STORAGE, is_disk_full
 from wal_telemetry_server.keepalive import AdvertiseKeepAlive
 from wal_telemetry_server.model import API_PREFIX, MAX_BUCKETS, MAX_POINTS, REALTIME_WINDOW
 from wal_telemetry_server.params import ParamReader
 from wal_telemetry_server.queries import Buckets, TooManyPoints, metrics_tree, realtime, time_series
+from wal_telemetry_server.renderer import RendererBusy
 from wal_telemetry_server.security import ApiKeyMiddleware, BodyLimitMiddleware
 from wal_telemetry_server.service import ServerOptions, TelemetryService
 from wal_telemetry_server.spec import openapi_bytes
@@ -35,6 +39,9 @@ from wal_telemetry_server.spec import openapi_bytes
 log = logging.getLogger("wal_telemetry_server")
 T = TypeVar("T")
 DAY = 86_400.0
+CHART_RETRY_AFTER = 2
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client left before the answer (never seen by it)."""
 
 
 class Json(JSONResponse):
@@ -60,6 +67,24 @@ async def _read(request: Request, work: Callable[[sqlite3.Connection], T]) -> T:
     return await run_in_threadpool(run)
 
 
+async def _unless_client_leaves(request: Request, work: Awaitable[T]) -> T | None:
+    """The result of `work`, or None (with `work` cancelled) once the client disconnects."""
+
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(disconnected())
+    try:
+        done, _ = await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+    return task.result() if task in done else None
+
+
 def _too_many(exc: TooManyPoints) -> ApiError:
     return ApiError(
         400,
@@ -83,6 +108,7 @@ async def get_metrics(request: Request) -> Response:
     sel = reader.selection()
     raw_aggregation = reader.text("aggregation")
     reader.done()
+    params.check_order(sel.start_time, sel.end_time)
     metric_type = params.metric_type(raw_type)
     aggregation = params.aggregation(raw_aggregation)
     interval = _service(request).config.current.sampling_interval
@@ -132,8 +158,7 @@ async def generate_report(request: Request) -> Response:
         end = now if start is None or start <= now else start + DAY
     if start is None:
         start = end - DAY
-    if start > end:
-        raise ApiError(400, "start_time must not be after end_time")
+    params.check_order(start, end)
     service = _service(request)
 
     def create() -> dict[str, Any]:
@@ -190,15 +215,21 @@ async def get_visualization(request: Request) -> Response:
     """A PNG chart of one metric type, drawn in a worker process."""
     reader = ParamReader(request.query_params)
     sel = reader.selection()
-    width = reader.integer("width", default=12, minimum=1, maximum=40)
-    height = reader.integer("height", default=8, minimum=1, maximum=40)
+    w = reader.integer("width", default=12, minimum=1, maximum=40)
+    h = reader.integer("height", default=8, minimum=1, maximum=40)
     reader.done()
+    params.check_order(sel.start_time, sel.end_time)
     metric_type = params.metric_type(request.path_params["metric_type"])
     assert metric_type is not None
     service = _service(request)
     interval = service.config.current.sampling_interval
     spec = await _read(request, lambda c: chart_for(c, metric_type, sel, interval))
-    png = await service.renderer.render_async(spec, width, height)
+    try:
+        png = await _unless_client_leaves(request, service.renderer.render_async(spec, w, h))
+    except RendererBusy as exc:
+        raise ApiError(503, str(exc), {"Retry-After": str(CHART_RETRY_AFTER)}) from None
+    if png is None:  # nobody is waiting for it any more
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     return Response(png, media_type="image/png")
 
 
@@ -314,40 +345,75 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return Json({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _storage_error(request: Request, exc: Exception) -> Response:
+    """507 when the disk is full (nothing was stored), else the generic 500."""
+    if not is_disk_full(exc):
+        return await _server_error(request, exc)
+    log.warning("disk full on %s %s: %s", request.method, request.url.path, exc)
+    detail = "The server's disk is full, so nothing was changed; free space on the server and retry"
+    return Json({"detail": detail}, status_code=INSUFFICIENT_STORAGE)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Json({"detail": "Internal server error"}, status_code=500)
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def route(path: str, **handlers: Endpoint) -> Route:
+    """One route per path, so a 405's `Allow` lists every method the path has."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return Route(path, endpoint, methods=list(handlers))
+
+
 ROUTES = [
-    Route("/openapi.yaml", openapi_document, methods=["GET"]),
-    Route(f"{API_PREFIX}/metrics", get_metrics, methods=["GET"]),
-    Route(f"{API_PREFIX}/realtime", get_realtime, methods=["GET"]),
-    Route(f"{API_PREFIX}/report", generate_report, methods=["POST"]),
-    Route(f"{API_PREFIX}/reports/{{report_id}}", get_report_status, methods=["GET"]),
-    Route(f"{API_PREFIX}/reports/{{report_id}}/{{file_name}}", get_report_file, methods=["GET"]),
-    Route(f"{API_PREFIX}/visualization/{{metric_type}}", get_visualization, methods=["GET"]),
-    Route(f"{API_PREFIX}/config", get_config, methods=["GET"]),
-    Route(f"{API_PREFIX}/config", update_config, methods=["POST"]),
-    Route(f"{API_PREFIX}/timeseries", get_time_series, methods=["GET"]),
+    route("/openapi.yaml", GET=openapi_document),
+    route(f"{API_PREFIX}/metrics", GET=get_metrics),
+    route(f"{API_PREFIX}/realtime", GET=get_realtime),
+    route(f"{API_PREFIX}/report", POST=generate_report),
+    route(f"{API_PREFIX}/reports/{{report_id}}", GET=get_report_status),
+    route(f"{API_PREFIX}/reports/{{report_id}}/{{file_name}}", GET=get_report_file),
+    route(f"{API_PREFIX}/visualization/{{metric_type}}", GET=get_visualization),
+    route(f"{API_PREFIX}/config", GET=get_config, POST=update_config),
+    route(f"{API_PREFIX}/timeseries", GET=get_time_series),
 ]
 
 
-def create_app(options: ServerOptions | None = None) -> Starlette:
-    """An ASGI app serving the WAL telemetry API; its lifespan starts and stops the service."""
-    opts = options or ServerOptions()
+def create_app(
+    options: ServerOptions | None = None,
+    service: TelemetryService | None = None,
+    keep_alive: float = DEFAULT_IDLE_TIMEOUT,
+) -> Starlette:
+    """An ASGI app serving the WAL telemetry API; its lifespan starts and stops the service.
+
+    Responses advertise `keep_alive`, the seconds the server keeps an idle connection open.
+
+    Without `service`, the lifespan opens one from `options`; with it, the caller has opened it
+    already (so that start-up problems surface before the server listens).
+    """
+    opts = service.options if service is not None else options or ServerOptions()
+    opened = service
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        service = await run_in_threadpool(TelemetryService, opts)
-        await run_in_threadpool(service.start)
-        app.state.service = service
+        running = opened if opened is not None else await run_in_threadpool(TelemetryService, opts)
+        await run_in_threadpool(running.start)
+        app.state.service = running
         try:
             yield
         finally:
-            await run_in_threadpool(service.stop)
+            await run_in_threadpool(running.stop)
 
-    middleware = [Middleware(AdvertiseKeepAlive), Middleware(BodyLimitMiddleware)]
+    middleware = [
+        Middleware(AdvertiseKeepAlive, seconds=keep_alive),
+        Middleware(BodyLimitMiddleware),
+    ]
     if opts.api_key:
         middleware.insert(0, Middleware(ApiKeyMiddleware, api_key=opts.api_key))
     return Starlette(
@@ -358,6 +424,8 @@ def create_app(options: ServerOptions | None = None) -> Starlette:
             ApiError: _api_error,
             ValidationFailed: _validation_failed,
             HTTPException: _http_error,
+            sqlite3.Error: _storage_error,
+            OSError: _storage_error,
             Exception: _server_error,
         },
     )

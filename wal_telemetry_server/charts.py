@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 DPI = 100
 MAX_LEGEND_ENTRIES = 16
 WORKER_NICENESS = 10
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +35,20 @@ def _time_label(seconds: float, _pos: object = None) -> str:
 
 
 def init_worker() -> None:
-    """Chart worker set-up: yield the CPU to the server process first, then load matplotlib."""
+    """Chart worker set-up: exit with the server, yield the CPU to it, then load matplotlib."""
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="wal-parent-watch", daemon=True
+    ).start()
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
     warm_up()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the server is gone, even if it was killed (`kill -9` sends no word)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def warm_up() -> None:

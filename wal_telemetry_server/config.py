@@ -126,12 +126,13 @@ class ConfigManager:
             return self._config
 
     def update(self, changes: dict[str, Any]) -> tuple[TelemetryConfig, str | None]:
-        """Apply validated changes; returns the new settings and a warning about restarts."""
+        """Store, then apply, validated changes; returns the new settings and a warning about
+        restarts. When the store fails, the settings stay as they were."""
         with self._lock:
             before = self._config
-            self._config = replace(before, **changes)
-            self._store.save_settings(self._config.to_dict())
-            after = self._config
+            after = replace(before, **changes)
+            self._store.save_settings(after.to_dict())  # persisted first: a failure changes nothing
+            self._config = after
         needs_restart = [
             k for k in RESTART_KEYS if k in changes and changes[k] != getattr(before, k)
         ]

@@ -27,3 +27,7 @@ class ValidationFailed(Exception):
 def error_item(kind: str, loc: Sequence[str | int], msg: str, value: Any) -> dict[str, Any]:
     """One failed check as FastAPI reports it."""
     return {"type": kind, "loc": list(loc), "msg": msg, "input": value}
+
+
+class StartupError(Exception):
+    """A reason the server cannot start, as one line that names the file and the problem."""

@@ -1,6 +1,6 @@
-"""Idle connections stay open 75 s (nginx's default), and every response says so.
+"""Every response says how long the server keeps an idle connection open.
 
-`Keep-Alive: timeout=75`, as Apache sends it and nginx can, lets a client drop its idle
+`Keep-Alive: timeout=N`, as Apache sends it and nginx can, lets a client drop its idle
 connections just before the server would close them, instead of guessing.
 """
 
@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-KEEP_ALIVE_SECONDS = 75
-"""How long an idle connection stays open: well past a monitor's 5 s tick."""
-HEADER = (b"keep-alive", f"timeout={KEEP_ALIVE_SECONDS}".encode())
-
 
 class AdvertiseKeepAlive:
-    """Adds the `Keep-Alive` header to every HTTP response that keeps its connection open."""
+    """Adds `Keep-Alive: timeout=<seconds>` to every response that keeps its connection open."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
+        self.header = (b"keep-alive", f"timeout={int(seconds)}".encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,7 +29,7 @@ class AdvertiseKeepAlive:
                     for name, value in headers
                 )
                 if not closing:
-                    message = {**message, "headers": [*headers, HEADER]}
+                    message = {**message, "headers": [*headers, self.header]}
             await send(message)
 
         await self.app(scope, receive, advertise)

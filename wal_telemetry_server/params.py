@@ -10,7 +10,11 @@ from typing import Any
 from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
 from wal_telemetry_server.model import AGGREGATIONS, FILTER_MAX_LENGTH, METRIC_TYPES, Selection
 
-INTEGER = re.compile(r"[+-]?\d+")
+INTEGER = re.compile(r"[+-]?[0-9]+")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""Plain ASCII decimal numbers: no other scripts' digits, no `_` separators, no hex."""
+NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+SPACE = " \t\r\n"
 
 
 class ParamReader:
@@ -33,12 +37,12 @@ class ParamReader:
             if required:
                 self._fail("missing", name, "Field required", None)
             return None
-        try:
-            value = float(raw.strip())
-        except ValueError:
+        text = raw.strip(SPACE)
+        if not (NUMBER.fullmatch(text) or NOT_FINITE.fullmatch(text)):
             msg = "Input should be a valid number, unable to parse string as a number"
             self._fail("float_parsing", name, msg, raw)
             return None
+        value = float(text)
         if not math.isfinite(value):
             self._fail("finite_number", name, "Input should be a finite number", raw)
             return None
@@ -53,11 +57,12 @@ class ParamReader:
         raw = self.values.get(name)
         if raw is None:
             return default
-        if not INTEGER.fullmatch(raw.strip()):
+        text = raw.strip(SPACE)
+        if not INTEGER.fullmatch(text):
             msg = "Input should be a valid integer, unable to parse string as an integer"
             self._fail("int_parsing", name, msg, raw)
             return default
-        value = int(raw.strip())
+        value = int(text)
         if value < minimum:
             self._fail(
                 "greater_than_equal",
@@ -94,6 +99,12 @@ class ParamReader:
         """Raise the collected problems, if any, as one 422."""
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+def check_order(start_time: float | None, end_time: float | None) -> None:
+    """400 when both ends of a time range are given and the start is after the end."""
+    if start_time is not None and end_time is not None and start_time > end_time:
+        raise ApiError(400, "start_time must not be after end_time")
 
 
 def _choice(value: str, choices: Sequence[str], what: str) -> str:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import secrets
+import shutil
+import sqlite3
+import stat
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,12 +24,14 @@ from typing import Any
 from wal_telemetry_server.chartdata import TITLES, charts_for
 from wal_telemetry_server.config import ConfigManager
 from wal_telemetry_server.errors import ApiError
+from wal_telemetry_server.faults import describe
 from wal_telemetry_server.model import METRIC_TYPES, Selection
 from wal_telemetry_server.queries import summary
 from wal_telemetry_server.renderer import ChartRenderer
 from wal_telemetry_server.security import check_file_name, check_report_id, contained
 from wal_telemetry_server.store import ReportRow, TelemetryStore
 
+log = logging.getLogger("wal_telemetry_server")
 SUMMARY_AGGREGATIONS = ("average", "minimum", "maximum", "percentile_95", "count")
 CHART_SIZE = (12, 6)
 MEDIA_TYPES = {
@@ -34,6 +40,12 @@ MEDIA_TYPES = {
     ".png": "image/png",
 }
 MAX_IN_FLIGHT = 8
+DEFAULT_MAX_REPORTS = 100
+"""Reports kept (about 1.3 MB each); older ones are deleted first."""
+DAY = 86_400.0
+
+
+STOPPED = "the server stopped before the report was complete"
 
 
 class ReportStopped(Exception):
@@ -44,6 +56,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _is_own_file(path: Path) -> bool:
+    """A regular file with one name: the server writes each report file once, never linked."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_nlink == 1
 
 
 def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
@@ -129,21 +150,31 @@ class ReportManager:
         renderer: ChartRenderer,
         reports_dir: Path,
         max_in_flight: int = MAX_IN_FLIGHT,
+        max_reports: int = DEFAULT_MAX_REPORTS,
+        root: Path | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.renderer = renderer
         self.reports_dir = reports_dir
         self.max_in_flight = max_in_flight
+        self.max_reports = max_reports
+        self.root = root or reports_dir
+        """Where every `metrics_path` leads; reports written before a change stay below it."""
+        self._prune_lock = threading.Lock()
+        self._unsaved: dict[str, ReportRow] = {}
+        """Final states the store could not take (a full disk); saved again on the next pass."""
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-report")
         self._lock = threading.Lock()
         self._in_flight = 0
         self._stopping = threading.Event()
-        reports_dir.mkdir(parents=True, exist_ok=True)
-        store.fail_unfinished_reports("the server stopped before the report was complete")
+        store.fail_unfinished_reports(STOPPED)
 
     def start(self, start_time: float, end_time: float) -> ReportRow:
-        """Register a report and queue its writing; 429 when too many are already queued."""
+        """Register a report and queue its writing; 429 when too many are already queued.
+
+        The row is stored before the folder is made, so a folder never exists without a row.
+        """
         with self._lock:
             if self._in_flight >= self.max_in_flight:
                 raise ApiError(
@@ -155,9 +186,13 @@ class ReportManager:
         try:
             now = time.time()
             report_id = f"report_{int(now)}_{secrets.token_hex(8)}"
-            (self.reports_dir / report_id).mkdir()
             row = ReportRow(report_id, "pending", now, None, start_time, end_time, None, [])
             self.store.save_report(row)
+            try:
+                self.folder(report_id).mkdir()
+            except BaseException:
+                self.store.delete_report(report_id)
+                raise
             future = self._executor.submit(self._write, row)
         except BaseException:
             self._release()
@@ -179,20 +214,63 @@ class ReportManager:
     def status(self, report_id: str) -> ReportRow:
         """A report's state; 400 for a malformed id, 404 when unknown."""
         check_report_id(report_id)
-        row = self.store.load_report(report_id)
-        if row is None or contained(self.reports_dir, report_id) is None:
+        with self._lock:
+            unsaved = self._unsaved.get(report_id)
+        row = unsaved or self.store.load_report(report_id)
+        if row is None:
             raise ApiError(404, "Report not found")
         return row
 
     def file(self, report_id: str, file_name: str) -> tuple[Path, str]:
-        """A report file's path and media type; 400 for malformed names, 404 when missing."""
+        """A file that the stored report lists, from the folder the server made for it.
+
+        400 for malformed names; 404 for anything else: no such report, a file it does not list,
+        a symbolic or hard link, or anything that is not a regular file.
+        """
         check_report_id(report_id)
         check_file_name(file_name)
+        row = self.store.load_report(report_id)
         media_type = MEDIA_TYPES.get(Path(file_name).suffix.lower())
         path = contained(self.reports_dir, report_id, file_name)
-        if media_type is None or path is None or not path.is_file():
+        if (
+            row is None
+            or file_name not in row.files
+            or media_type is None
+            or path is None
+            or not _is_own_file(path)
+        ):
             raise ApiError(404, "Report file not found")
         return path, media_type
+
+    def prune(self) -> int:
+        """Delete reports past `retention_days` and beyond the newest `max_reports`, oldest
+        first: the folder, then the row (a folder that cannot be removed keeps its row, and is
+        tried again on the next pass). Returns how many were deleted."""
+        self._save_unsaved()
+        cutoff = time.time() - self.config.current.retention_days * DAY
+        deleted = 0
+        with self._prune_lock:
+            for report_id in self.store.expired_reports(cutoff, self.max_reports):
+                folders = self._folders_of(report_id)
+                for folder in folders:
+                    shutil.rmtree(folder, ignore_errors=True)
+                if any(folder.exists() for folder in folders):
+                    log.warning("cannot delete the expired report folder of %s", report_id)
+                    continue
+                self.store.delete_report(report_id)
+                deleted += 1
+        return deleted
+
+    def _folders_of(self, report_id: str) -> list[Path]:
+        """The report's folder, here or under an earlier `metrics_path` below the root."""
+        here = self.folder(report_id)
+        if here.is_dir() and not here.is_symlink():
+            return [here]
+        return [
+            Path(top) / report_id
+            for top, subdirs, _ in os.walk(self.root)  # does not follow symbolic links
+            if report_id in subdirs and not (Path(top) / report_id).is_symlink()
+        ]
 
     def _save(self, row: ReportRow, **changes: Any) -> ReportRow:
         new = replace(row, **changes)
@@ -200,19 +278,37 @@ class ReportManager:
         return new
 
     def _write(self, row: ReportRow) -> None:
-        row = self._save(row, status="running")
         try:
+            row = self._save(row, status="running")
             files = self._build(row)
         except ReportStopped:
-            self._save(
-                row, status="failed", error="the server stopped before the report was complete"
-            )
+            final = replace(row, status="failed", error=STOPPED)
         except Exception as exc:  # a failed report is reported through its status
-            self._save(
-                row, status="failed", error=f"{type(exc).__name__}: {exc}", completed_at=time.time()
-            )
+            final = replace(row, status="failed", error=describe(exc), completed_at=time.time())
         else:
-            self._save(row, status="complete", files=files, completed_at=time.time())
+            final = replace(row, status="complete", files=files, completed_at=time.time())
+        if final.status == "failed":  # no partial report left behind, and its space freed
+            shutil.rmtree(self.folder(row.report_id), ignore_errors=True)
+        self._finish(final)
+        self.prune()
+
+    def _finish(self, final: ReportRow) -> None:
+        """Store a report's final state; kept in memory while the store cannot take it."""
+        try:
+            self.store.save_report(final)
+        except sqlite3.Error as exc:
+            log.warning("cannot store the state of %s: %s", final.report_id, describe(exc))
+            with self._lock:
+                self._unsaved[final.report_id] = final
+            return
+        with self._lock:
+            self._unsaved.pop(final.report_id, None)
+
+    def _save_unsaved(self) -> None:
+        with self._lock:
+            pending = list(self._unsaved.values())
+        for final in pending:
+            self._finish(final)
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():
@@ -227,7 +323,9 @@ class ReportManager:
             self._check_stopping()
             specs = charts_for(conn, METRIC_TYPES, sel, interval)
         self._check_stopping()
-        futures = {t: self.renderer.submit(spec, *CHART_SIZE) for t, spec in specs.items()}
+        futures = {
+            t: self.renderer.submit(spec, *CHART_SIZE, background=True) for t, spec in specs.items()
+        }
         charts: dict[str, str] = {}
         try:
             for metric_type, future in futures.items():
@@ -259,4 +357,5 @@ class ReportManager:
         """Stop writing: queued reports are dropped, a running one ends as failed."""
         self._stopping.set()
         self._executor.shutdown(wait=True, cancel_futures=True)
-        self.store.fail_unfinished_reports("the server stopped before the report was complete")
+        self._save_unsaved()
+        self.store.fail_unfinished_reports(STOPPED)

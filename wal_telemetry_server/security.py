@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -105,6 +106,18 @@ def check_file_name(file_name: str) -> str:
     if not FILE_NAME.fullmatch(file_name) or ".." in file_name:
         raise ApiError(400, "Invalid file name")
     return file_name
+
+
+def confined(root: Path, requested: str) -> Path:
+    """The folder `requested` names, kept inside `root` as a chroot keeps paths.
+
+    A path under `root` stays as it is; any other is read relative to `root` (`/srv/x` becomes
+    `root/srv/x`), and `..` cannot climb above `root`.
+    """
+    virtual = Path(posixpath.normpath("/" + requested.lstrip("/")))
+    if virtual.is_relative_to(root):
+        return virtual
+    return root.joinpath(*virtual.parts[1:])
 
 
 def contained(base: Path, *names: str) -> Path | None:

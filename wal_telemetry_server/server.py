@@ -8,13 +8,21 @@ import socket
 import sys
 from collections.abc import Generator
 from contextlib import contextmanager
+from dataclasses import replace
 from types import FrameType
 
 import uvicorn
 
 from wal_telemetry_server.app import create_app
-from wal_telemetry_server.keepalive import KEEP_ALIVE_SECONDS
-from wal_telemetry_server.service import ServerOptions
+from wal_telemetry_server.connections import (
+    ACCEPT_BURST,
+    ConnectionLimits,
+    connection_cap,
+    guarded_protocol,
+    raise_descriptor_limit,
+)
+from wal_telemetry_server.errors import StartupError
+from wal_telemetry_server.service import ServerOptions, TelemetryService
 
 READY_MESSAGE = "WAL telemetry server listening on"
 
@@ -66,16 +74,35 @@ async def _serve(server: _Server, sock: socket.socket) -> None:
     await task
 
 
-def serve(options: ServerOptions, host: str, port: int, log_level: str = "warning") -> int:
-    """Run until SIGINT/SIGTERM; returns the process exit code."""
-    sock = bind(host, port)
+def serve(
+    options: ServerOptions,
+    host: str,
+    port: int,
+    log_level: str = "warning",
+    limits: ConnectionLimits | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM; returns the process exit code.
+
+    Raises `StartupError` before listening when the database or the address cannot be used.
+    """
+    wanted = limits or ConnectionLimits()
+    cap = connection_cap(wanted.max_connections, raise_descriptor_limit())
+    limits = replace(wanted, max_connections=cap)
+    service = TelemetryService(options)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        service.stop()
+        raise StartupError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
     config = uvicorn.Config(
-        create_app(options),
+        create_app(service=service, keep_alive=limits.idle_timeout),
+        http=guarded_protocol(limits),
+        backlog=ACCEPT_BURST,
+        timeout_keep_alive=limits.idle_timeout,
         log_level=log_level,
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=10,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _Server(config)
     try:

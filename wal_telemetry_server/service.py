@@ -7,13 +7,17 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from wal_telemetry_server.config import ConfigManager, TelemetryConfig
+from wal_telemetry_server.errors import StartupError
 from wal_telemetry_server.idempotency import IdempotentRequests
+from wal_telemetry_server.lockfile import DatabaseLock
 from wal_telemetry_server.renderer import ChartRenderer
-from wal_telemetry_server.reports import ReportManager
+from wal_telemetry_server.reports import DEFAULT_MAX_REPORTS, ReportManager
+from wal_telemetry_server.security import confined
 from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.workload import LiveWorkload, seed_history
 
@@ -36,7 +40,16 @@ class ServerOptions:
     live_rate: float = 2.0
     """Operations per second produced live (`demo` only)."""
     render_workers: int = 2
+    max_reports: int = DEFAULT_MAX_REPORTS
+    """Reports kept; beyond it (and past `retention_days`) the oldest are deleted."""
     warm_up: bool = True
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(f"cannot create the reports folder {path}: {exc.strerror}") from None
 
 
 def default_reports_dir(db_path: str | Path) -> Path:
@@ -52,14 +65,31 @@ class TelemetryService:
 
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
-        self.store = TelemetryStore(options.db_path)
-        default_dir = options.reports_dir or default_reports_dir(options.db_path)
-        self._scratch = default_dir if self.store.in_memory and not options.reports_dir else None
-        self.config = ConfigManager(self.store, TelemetryConfig(metrics_path=str(default_dir)))
-        self.reports_dir = self._reports_dir(default_dir)
-        self.renderer = ChartRenderer(options.render_workers)
-        self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
-        self.idempotent = IdempotentRequests()
+        in_memory = str(options.db_path) == ":memory:"
+        self.lock = None if in_memory else DatabaseLock(Path(options.db_path))
+        with ExitStack() as undo:  # a refused start leaves nothing open or locked
+            if self.lock is not None:
+                self.lock.acquire()
+                undo.callback(self.lock.release)
+            self.store = TelemetryStore(options.db_path)
+            undo.callback(self.store.close)
+            chosen = options.reports_dir or default_reports_dir(options.db_path)
+            self._scratch = chosen if in_memory and not options.reports_dir else None
+            self.reports_root = chosen.resolve()
+            _make_folder(self.reports_root)
+            self.config = ConfigManager(self.store, TelemetryConfig(str(self.reports_root)))
+            self.reports_dir = self._reports_dir()
+            self.renderer = ChartRenderer(options.render_workers)
+            self.reports = ReportManager(
+                self.store,
+                self.config,
+                self.renderer,
+                self.reports_dir,
+                max_reports=options.max_reports,
+                root=self.reports_root,
+            )
+            self.idempotent = IdempotentRequests()
+            undo.pop_all()
         self.workload: LiveWorkload | None = None
         self._stop = threading.Event()
         self._prune_now = threading.Event()
@@ -67,21 +97,20 @@ class TelemetryService:
             target=self._maintain, name="wal-retention", daemon=True
         )
 
-    def _reports_dir(self, default_dir: Path) -> Path:
-        """The configured `metrics_path` (read at start: "after a restart"), or the default."""
-        if self.options.reports_dir is not None:
-            chosen = self.options.reports_dir
-        else:
-            chosen = Path(self.config.current.metrics_path)
-            try:
-                chosen.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                log.warning("metrics_path %s is unusable (%s); using %s", chosen, exc, default_dir)
-                chosen = default_dir
-        chosen = chosen.resolve()
-        if self.config.current.metrics_path != str(chosen):
-            self.config.update({"metrics_path": str(chosen)})
-        return chosen
+    def _reports_dir(self) -> Path:
+        """`metrics_path` (read at start: "after a restart"), confined to the reports root."""
+        wanted = confined(self.reports_root, self.config.current.metrics_path)
+        try:
+            wanted.mkdir(parents=True, exist_ok=True)
+            if wanted.resolve().is_relative_to(self.reports_root):
+                return wanted.resolve()
+            problem = "it leads out of the reports root through a symbolic link"
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        log.warning(
+            "metrics_path %s is unusable (%s); reports go to %s", wanted, problem, self.reports_root
+        )
+        return self.reports_root
 
     def start(self) -> None:
         """Seed and start the demo workload if asked, start retention, warm the chart workers."""
@@ -117,6 +146,7 @@ class TelemetryService:
             days = self.config.current.retention_days
             try:
                 self.store.prune(time.time() - days * DAY)
+                self.reports.prune()
             except Exception:  # keep retention running; the next pass retries
                 log.exception("retention pass failed")
             self._prune_now.wait(RETENTION_CHECK_SECONDS)
@@ -133,5 +163,7 @@ class TelemetryService:
         self.reports.close()
         self.renderer.close()
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
         if self._scratch is not None:  # reports of an in-memory store vanish with it
             shutil.rmtree(self._scratch, ignore_errors=True)

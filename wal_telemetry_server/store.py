@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wal_telemetry_server import rollups
+from wal_telemetry_server.errors import StartupError
 from wal_telemetry_server.model import GaugeSample, OperationSample
 
 SCHEMA = """
@@ -89,6 +90,24 @@ CONCURRENT_READS = 2
 reading threads mostly fight over it: two keep both cores busy without the convoy."""
 
 
+EXPLANATIONS = {
+    sqlite3.SQLITE_READONLY: "it is read-only; the server writes it and the -wal and -shm files"
+    " beside it",
+    sqlite3.SQLITE_CANTOPEN: "it cannot be opened",
+    sqlite3.SQLITE_CORRUPT: "it is damaged",
+    sqlite3.SQLITE_NOTADB: "it is not an SQLite database",
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_IOERR: "reading or writing it failed",
+}
+
+
+def explain(exc: sqlite3.Error) -> str:
+    """SQLite's error in an operator's words, with SQLite's own message."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    meaning = EXPLANATIONS.get(code)
+    return f"{meaning} ({exc})" if meaning else str(exc)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportRow:
     """A report's stored state."""
@@ -117,16 +136,44 @@ class TelemetryStore:
         if self.in_memory:
             uri = f"file:wal-telemetry-{uuid.uuid4().hex}?mode=memory"
             self._writer = self._connect(uri, uri=True)
+            self._writer.executescript(SCHEMA)
         else:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._writer = self._connect(self.path)
-            self._writer.execute("PRAGMA journal_mode=WAL")
-            self._writer.execute("PRAGMA synchronous=NORMAL")
-        self._writer.executescript(SCHEMA)
+            self._writer = self._open_file()
         rollups.prepare(self._writer)
         if rollups.needs_rebuild(self._writer):
             with self._writing() as conn:
                 rollups.rebuild(conn)
+
+    def _open_file(self) -> sqlite3.Connection:
+        """The writer connection of a database file that passed `PRAGMA quick_check`."""
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StartupError(
+                f"cannot create the folder of the database {self.path}: {exc.strerror}"
+            ) from None
+        conn = None
+        try:
+            conn = self._connect(self.path)
+            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+            if found != ["ok"]:
+                problems = [p for f in found for p in f.splitlines() if not p.startswith("***")]
+                raise StartupError(
+                    f"the database {self.path} is damaged (quick_check: {'; '.join(problems)});"
+                    " restore it from a backup or move it aside"
+                )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise StartupError(f"cannot use the database {self.path}: {explain(exc)}") from None
+        except StartupError:
+            if conn is not None:
+                conn.close()
+            raise
+        return conn
 
     @staticmethod
     def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -339,6 +386,23 @@ class TelemetryStore:
             error=row[6],
             files=list(json.loads(row[7])),
         )
+
+    def expired_reports(self, created_before: float, keep: int) -> list[str]:
+        """Finished reports created before `created_before` or beyond the newest `keep`, oldest
+        first."""
+        with self.reading() as conn:
+            rows = conn.execute(
+                "SELECT id FROM reports WHERE status IN ('complete', 'failed') AND (created_at < ?"
+                " OR id NOT IN (SELECT id FROM reports ORDER BY created_at DESC LIMIT ?))"
+                " ORDER BY created_at",
+                (created_before, keep),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def delete_report(self, report_id: str) -> None:
+        """Forget a report."""
+        with self._writing() as conn:
+            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
 
     def fail_unfinished_reports(self, reason: str) -> int:
         """Mark reports left pending or running by an earlier process as failed."""

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -43,6 +43,8 @@ class RunningServer:
         port: int = 0,
         host: str = "127.0.0.1",
         log_path: Path | None = None,
+        args: Sequence[str] = (),
+        descriptor_limit: int | None = None,
     ) -> None:
         self.db_path = db_path
         self.api_key = api_key
@@ -51,6 +53,10 @@ class RunningServer:
         self.host = host
         self.port = port
         self.log_path = log_path or db_path.with_suffix(".log")
+        self.args = list(args)
+        """More command-line options, e.g. `["--header-timeout", "1"]`."""
+        self.descriptor_limit = descriptor_limit
+        """An RLIMIT_NOFILE (soft and hard) for the process, as a small machine would have."""
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
         self._drain: threading.Thread | None = None
@@ -71,7 +77,7 @@ class RunningServer:
         """The command line that starts this server."""
         argv = [sys.executable, "-m", "wal_telemetry_server", "--host", self.host]
         argv += ["--port", str(self.port), "--db", str(self.db_path), "--seed", str(self.seed)]
-        return argv + (["--demo"] if self.demo else [])
+        return argv + (["--demo"] if self.demo else []) + self.args
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start the process and wait for its ready line; the port is kept for restarts."""
@@ -89,6 +95,7 @@ class RunningServer:
                 stdin=subprocess.DEVNULL,
                 env=env,
                 text=True,
+                preexec_fn=self._limit_descriptors if self.descriptor_limit else None,
             )
         self._process = process
         assert process.stdout is not None
@@ -100,6 +107,12 @@ class RunningServer:
         self.port = int(self.url.rsplit(":", 1)[1])
         self._drain = threading.Thread(target=process.stdout.read, daemon=True)
         self._drain.start()
+
+    def _limit_descriptors(self) -> None:
+        import resource
+
+        limit = self.descriptor_limit or 0
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
     def _wait_ready(self, process: subprocess.Popen[str], out: IO[str], timeout: float) -> str:
         deadline = time.monotonic() + timeout
@@ -134,11 +147,11 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if self._drain is not None:
-            self._drain.join(timeout=5)
-            self._drain = None
-        if process.stdout is not None:
-            process.stdout.close()
+        drain, self._drain = self._drain, None
+        if drain is not None:
+            drain.join(timeout=5)
+        if process.stdout is not None and not (drain and drain.is_alive()):
+            process.stdout.close()  # (a reader still blocked means a child kept the pipe open)
         return process.returncode
 
     def restart(self, timeout: float = START_TIMEOUT) -> None:
@@ -158,14 +171,25 @@ def running_server(
     seed: int = 42,
     db_path: str | Path | None = None,
     port: int = 0,
+    args: Sequence[str] = (),
+    descriptor_limit: int | None = None,
 ) -> Iterator[RunningServer]:
     """A reference server on 127.0.0.1 for the duration of the block, stopped by PID afterwards.
 
-    Without `db_path` the database lives in a temporary folder removed afterwards.
+    Without `db_path` the database lives in a temporary folder removed afterwards; `args` are
+    more command-line options.
     """
     tmp = None if db_path is not None else tempfile.mkdtemp(prefix="wal-telemetry-server-")
     path = Path(db_path) if db_path is not None else Path(tmp or ".") / "telemetry.sqlite3"
-    server = RunningServer(db_path=path, api_key=api_key, demo=demo, seed=seed, port=port)
+    server = RunningServer(
+        db_path=path,
+        api_key=api_key,
+        demo=demo,
+        seed=seed,
+        port=port,
+        args=args,
+        descriptor_limit=descriptor_limit,
+    )
     try:
         server.start()
         yield server

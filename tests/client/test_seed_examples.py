@@ -10,6 +10,7 @@ opening anything.
 
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,13 @@ def server() -> Iterator[RunningServer]:
         poller.result(timeout=120)
         reports = default_reports_dir(server.db_path)
         shutil.copytree(reports / poller.report_id, reports / "report_123")
+        with sqlite3.connect(server.db_path) as db:  # the server serves only reports it stored
+            columns = "status, created_at, completed_at, start_time, end_time, error, files"
+            db.execute(
+                f"INSERT INTO reports (id, {columns}) SELECT 'report_123', {columns}"
+                " FROM reports WHERE id = ?",
+                (poller.report_id,),
+            )
         yield server
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -47,3 +51,27 @@ def seeded_database(path: Path, hours: float = 2.0) -> Path:
     with TelemetryStore(path) as store:
         seed_history(store, seed=42, end=time.time(), duration=hours * 3600, rate=0.4)
     return path
+
+
+@contextmanager
+def small_filesystem(path: Path, size: str = "2m") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `path` for the block; skips where mounting is not allowed."""
+    path.mkdir(parents=True, exist_ok=True)
+    if not shutil.which("mount") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine does not allow mounting a tmpfs: {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def remount_read_only(path: Path) -> None:
+    """Make a `small_filesystem` read-only."""
+    subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -95,6 +96,7 @@ def test_updates_apply_warn_and_persist_across_a_restart(
 ) -> None:
     new_path = str(tmp_path / "elsewhere")
     with client(server) as c:
+        before_root = c.get("/config").json()["config"]["metrics_path"]
         response = c.post("/config", json={"retention_days": 14, "sampling_interval": 30})
         assert response.status_code == 200
         body = response.json()
@@ -110,4 +112,5 @@ def test_updates_apply_warn_and_persist_across_a_restart(
         assert (config["retention_days"], config["sampling_interval"]) == (14, 30)
         assert config["metrics_path"] == new_path and config["operation_hooks"] is False
         started = c.post("/report").json()
-    assert started["report_path"].startswith(new_path)  # reports now go to the new metrics_path
+    root = Path(before_root)  # ... confined to the reports root, as a chroot keeps paths
+    assert Path(started["report_path"]).parent == root.joinpath(*Path(new_path).parts[1:])

@@ -16,7 +16,8 @@ class ConfigUpdate:
 
     Attributes:
         enabled (bool | Unset):
-        metrics_path (str | Unset):
+        metrics_path (str | Unset): Where reports are written (after a restart). The reference server keeps it inside
+            its `--reports-dir`: a path outside is read relative to that folder.
         retention_days (int | Unset):
         sampling_interval (int | Unset):
         enable_detailed_timing (bool | Unset):

@@ -357,6 +357,7 @@ export interface components {
         /** @description The settings to change; those left out keep their value. */
         ConfigUpdate: {
             enabled?: boolean;
+            /** @description Where reports are written (after a restart). The reference server keeps it inside its `--reports-dir`: a path outside is read relative to that folder. */
             metrics_path?: string;
             retention_days?: number;
             sampling_interval?: number;
@@ -490,6 +491,39 @@ export interface components {
                 /**
                  * @example {
                  *       "detail": "8 reports are being written; retry in a few seconds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Too many charts are waiting to be drawn (the reference server bounds its chart queue); retry after `Retry-After` seconds. */
+        ChartsBusy: {
+            headers: {
+                /**
+                 * @description Seconds to wait before asking again.
+                 * @example 2
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "8 charts are waiting to be drawn; retry in a few seconds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The server's disk is full, so nothing was stored or changed; retry once space is free. */
+        InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The server's disk is full, so nothing was changed; free space on the server and retry"
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorBody"];
@@ -768,6 +802,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyReports"];
             500: components["responses"]["ServerError"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getReportStatus: {
@@ -926,6 +961,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ChartsBusy"];
         };
     };
     getConfig: {
@@ -1013,6 +1049,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["ServerError"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getTimeSeries: {
