@@ -155,7 +155,10 @@ class TelemetryStore:
         conn = None
         try:
             conn = self._connect(self.path)
-            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+            try:
+                found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+            except sqlite3.DatabaseError as exc:  # damage that stops the check itself
+                found = [explain(exc)]
             if found != ["ok"]:
                 problems = [p for f in found for p in f.splitlines() if not p.startswith("***")]
                 raise StartupError(
