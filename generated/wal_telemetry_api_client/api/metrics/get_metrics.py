@@ -133,7 +133,10 @@ def sync_detailed(
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -196,7 +199,10 @@ def sync(
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -254,7 +260,10 @@ async def asyncio_detailed(
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -315,7 +324,10 @@ async def asyncio(
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
