@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from wal_telemetry_server.datadir import DATA_DIR_ENV, default_data_dir
 from wal_telemetry_server.security import API_KEY_ENV
 
 DEFAULT_DB = "wal-telemetry.sqlite3"
@@ -23,10 +24,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--port", type=int, default=8000, help="port to listen on; 0 picks a free one"
     )
     parser.add_argument(
-        "--db", default=DEFAULT_DB, help=f"SQLite database file, or :memory: (default {DEFAULT_DB})"
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"folder of the database and its reports (default ${DATA_DIR_ENV}, else "
+        f"{default_data_dir()})",
     )
     parser.add_argument(
-        "--reports-dir", type=Path, default=None, help="folder for generated reports"
+        "--db",
+        default=None,
+        help=f"SQLite database file, or :memory: (default DATA_DIR/{DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--reports-dir", type=Path, default=None, help="folder for reports (default: next to --db)"
     )
     parser.add_argument(
         "--demo", action="store_true", help="seed 24 h of history and keep simulating operations"
@@ -46,6 +56,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and serve until interrupted."""
     args = parse_args(argv)
+    if args.db is None:  # everything the server writes goes into its data folder
+        data_dir = (args.data_dir or default_data_dir()).expanduser()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        args.db = str(data_dir / DEFAULT_DB)
     from wal_telemetry_server.server import serve
     from wal_telemetry_server.service import ServerOptions
 
