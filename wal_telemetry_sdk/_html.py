@@ -26,7 +26,7 @@ def realtime_rows(metrics: RealtimeMetrics) -> list[tuple[str, str]]:
         ("latency average", formatted("operation_latency", latency.average)),
         ("latency p95", formatted("operation_latency", latency.percentile_95)),
         ("latency p99", formatted("operation_latency", latency.percentile_99)),
-        ("operations", formatted("operation_count", latency.count)),
+        ("operations", f"{latency.count:,}"),
         ("success rate", formatted("success_rate", metrics.success_rate.value)),
         ("error rate", formatted("error_rate", metrics.error_rate.value)),
         ("throughput", formatted("throughput", metrics.throughput.value)),

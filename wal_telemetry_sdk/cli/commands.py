@@ -255,7 +255,9 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
     "stale since <time>, <n> errors". Exit status: 0 when every reading succeeded, 1 when any
     failed, 2 for a rule or option that cannot be used.
     """
+    from rich.console import Group, RenderableType
     from rich.live import Live
+    from rich.text import Text
 
     from wal_telemetry_sdk._schedule import MonitorTick
     from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent
@@ -280,11 +282,12 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
         problems.append(checks.describe(error, client))
 
     def show(metrics: RealtimeMetrics | None, iteration: int, tick: MonitorTick) -> None:
-        problem = None if tick.fresh else problems[-1]
-        if metrics is None:
-            live.update(render.freshness(tick, problem), refresh=True)
-        else:
-            live.update(render.realtime_table(metrics, tick, problem), refresh=True)
+        view: RenderableType = (
+            render.freshness(tick) if metrics is None else render.realtime_table(metrics, tick)
+        )
+        if not tick.fresh:  # why, below the table, at the terminal's width
+            view = Group(view, Text(f"last error: {problems[-1]}", style="red"))
+        live.update(view, refresh=True)
 
     with ctx.client() as client, Live(console=console, auto_refresh=False) as live:
         client.monitor_realtime(

@@ -29,11 +29,9 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARKS[int((value - low) / span * (len(SPARKS) - 1))] for value in values)
 
 
-def realtime_table(
-    metrics: RealtimeMetrics, tick: MonitorTick | None = None, problem: str | None = None
-) -> Table:
+def realtime_table(metrics: RealtimeMetrics, tick: MonitorTick | None = None) -> Table:
     """The headline real-time figures, one per row; with a `tick`, stamped with the time of the
-    reading, and dimmed and marked stale while fetches fail (`problem` says why)."""
+    reading, and dimmed and marked stale while fetches fail."""
     stale = tick is not None and not tick.fresh
     table = Table(
         title="Real-time metrics" + (" [bold red](STALE)[/]" if stale else ""),
@@ -46,12 +44,12 @@ def realtime_table(
     for row in realtime_rows(metrics):
         table.add_row(*row)
     if tick is not None:
-        table.caption = freshness(tick, problem)
+        table.caption = freshness(tick)
     return table
 
 
-def freshness(tick: MonitorTick, problem: str | None = None) -> str:
-    """ "as of 12:03:04", or "stale since 12:03:04, 3 errors: <why>" after failed fetches."""
+def freshness(tick: MonitorTick) -> str:
+    """When the reading is from: as of 12:03:04, or stale since 12:03:04, 3 errors."""
     if tick.last_good_at is None:
         when = "no reading yet"
     else:
@@ -60,7 +58,7 @@ def freshness(tick: MonitorTick, problem: str | None = None) -> str:
         return f"as of {when}"
     errors = f"{tick.errors_since_good} error" + ("s" if tick.errors_since_good != 1 else "")
     since = f"stale since {when}" if tick.last_good_at is not None else when
-    return f"[red]{since}, {errors}[/]" + (f": {problem}" if problem else "")
+    return f"[bold red]{since}, {errors}[/]"
 
 
 def metrics_table(result: MetricsResult) -> Table:
