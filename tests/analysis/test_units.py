@@ -104,3 +104,12 @@ def test_a_time_series_knows_its_unit() -> None:
     assert TimeSeries(metric_type="operation_latency").unit == "ms"
     assert TimeSeries(metric_type="queue_size").unit == "operations"
     assert TimeSeries().unit is None
+
+
+def test_realtime_metrics_render_as_a_table_with_units() -> None:
+    from tests.client.test_dialects import fixture, realtime
+
+    page = realtime(fixture("getRealtimeMetrics.reference"))._repr_html_()
+    assert "<td>latency average</td><td>12.00 ms</td>" in page
+    assert "<td>success rate</td><td>99.50%</td>" in page
+    assert "ops/s" in page
