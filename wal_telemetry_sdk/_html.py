@@ -41,11 +41,13 @@ def realtime_rows(metrics: RealtimeMetrics) -> list[tuple[str, str]]:
 
 
 def series_rows(series: Iterable[MetricSeries], metric_type: object) -> list[tuple[str, ...]]:
-    """Per series: its name, its number of points and its last (or aggregated) value."""
+    """Per series: its name, its number of points ("-" when aggregated) and its last (or
+    aggregated) value."""
     rows: list[tuple[str, ...]] = []
     for item in series:
         value = item.value if item.is_aggregated else (item.points[-1][1] if item.points else None)
-        rows.append((":".join(item.labels), f"{len(item.points):,}", formatted(metric_type, value)))
+        points = "-" if item.is_aggregated else f"{len(item.points):,}"
+        rows.append((":".join(item.labels), points, formatted(metric_type, value)))
     return rows
 
 

@@ -59,14 +59,14 @@ def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]
 
 # The unit of each metric type's figures in the report's tables, and what `count` counts.
 TABLE_UNITS = {
-    "operation_count": ("operations per interval", "sampling intervals with operations"),
+    "operation_count": ("ops/interval", "sampling intervals with operations"),
     "operation_latency": ("ms", "operations"),
     "success_rate": ("%", "sampling intervals with operations"),
     "error_rate": ("%", "sampling intervals with operations"),
-    "backend_health": ("1 online, 0 offline", "health readings"),
+    "backend_health": ("1 = online", "health readings"),
     "throughput": ("ops/s", "sampling intervals with operations"),
     "queue_size": ("operations", "queue readings"),
-    "retry_count": ("retries per interval", "sampling intervals with operations"),
+    "retry_count": ("retries/interval", "sampling intervals with operations"),
 }
 # The units of report.json's summary: as the API sends them.
 JSON_UNITS = {
