@@ -28,4 +28,4 @@ def test_one_seed_gives_the_same_day_at_any_hour(tmp_path: Path) -> None:
     assert len(first) > 10_000
     assert first == history(tmp_path / "b.sqlite3", evening)
     assert first != history(tmp_path / "c.sqlite3", morning)
-    assert -DAY <= first[0][0] and first[-1][0] < 0
+    assert first[0][0] >= -DAY and first[-1][0] < 0
