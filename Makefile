@@ -14,6 +14,7 @@ SYNC_TWINS := wal_telemetry_sdk/_sync
 
 .PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table test-min-deps
+.PHONY: prometheus check-prometheus integrations
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -98,7 +99,7 @@ test-min-deps: venv
 	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider -p no:wal_telemetry_server $(UNIT_TESTS)
 
-test: venv node lint lint-spec check-generated spec-check test-ts test-min-deps
+test: venv node prometheus lint lint-spec check-generated spec-check test-ts test-min-deps
 	WAL_TELEMETRY_REQUIRE_TS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: venv
@@ -110,6 +111,20 @@ check-report: demo
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
 	  --screenshot demo-output/report-screenshot.png
+
+# Prometheus and promtool (Debian's package, installed when missing) for the exporter's tests.
+prometheus:
+	command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
+
+# The exporter against a real Prometheus: scrapes, stored values, dashboard queries, alert rules.
+check-prometheus: venv prometheus
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/exporter
+
+# The shipped Prometheus alerting rules, made from the SDK alert rules in integrations/.
+integrations: venv
+	$(BIN)/wal-telemetry alerts export --file integrations/alert-rules.txt \
+	  --output integrations/prometheus/wal-telemetry-alerts.yml
 
 bench: venv
 	$(BIN)/python bench/run_all.py

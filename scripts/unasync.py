@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "wal_telemetry_sdk"
-MODULES = ("transport.py", "monitor.py", "poller.py", "client.py")
+MODULES = ("deadline.py", "transport.py", "monitor.py", "poller.py", "client.py")
 HEADER = "# Generated from {source} by scripts/unasync.py: do not edit.\n"
 
 # Exact names first, then the general rules; each pattern is matched on word boundaries.
@@ -26,6 +26,7 @@ RENAMES = {
     "__aexit__": "__exit__",
     "aclose": "close",
     "aread": "read",
+    "aiter_raw": "iter_raw",
     f"{PACKAGE}._async": f"{PACKAGE}._sync",
 }
 RULES = [

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from wal_telemetry_api_client import models as api
 from wal_telemetry_api_client.types import UNSET, Unset
 
+from wal_telemetry_sdk._files import checked_file_name
 from wal_telemetry_sdk.models import (
     BackendHealth,
     ConfigResult,
@@ -135,7 +136,10 @@ def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
         success=_optional_bool(body.success, "success"),
         report_id=_required_string(body.report_id, "report_id"),
         status=_required_string(body.status, "status"),
-        files=[_required_string(name, "files") for name in _optional(body.files) or []],
+        files=[
+            checked_file_name(_required_string(name, "files"))
+            for name in _optional(body.files) or []
+        ],
         created_at=_number(body.created_at, "created_at"),
         completed_at=_number(body.completed_at, "completed_at"),
         extra=body.additional_properties | ({"error": error} if error else {}),

@@ -5,6 +5,7 @@ an `APIError`; a body that arrived but does not match the API an `APIResponseVal
 an httpx transport failure an `APIConnectionError` (or `APITimeoutError`).
 """
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from typing import Any, TypeVar
 import httpx
 from wal_telemetry_api_client.types import Response, Unset
 
+from wal_telemetry_sdk._bodies import refuse_non_finite
+from wal_telemetry_sdk._request_policy import without_secrets
 from wal_telemetry_sdk.errors import (
     APIConnectionError,
     APIError,
@@ -34,7 +37,7 @@ R = TypeVar("R")
 
 MAX_DETAIL_CHARS = 300
 # What the generated parsers and the SDK's converters raise on a body of the wrong shape.
-PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -82,6 +85,7 @@ def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
         raise failure_from_envelope(None if isinstance(error, Unset) else error, arrived.get())
     if parsed is None:
         raise ValueError(f"unexpected status {int(detailed.status_code)}")
+    refuse_non_finite(detailed.content)
     return convert(parsed)
 
 
@@ -104,10 +108,17 @@ def error_from_response(response: httpx.Response) -> APIError:
 
 
 def network_error(error: Exception, request: httpx.Request | None) -> APIConnectionError:
-    """The SDK exception for an httpx transport failure."""
+    """The SDK exception for an httpx transport failure, the request's credentials redacted."""
+    if request is None and isinstance(error, httpx.RequestError):
+        with contextlib.suppress(RuntimeError):  # httpx raises when no request was attached
+            request = error.request
+    headers = request.headers if request is not None else httpx.Headers()
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out: {error}", request=request)
-    return APIConnectionError(f"Connection error: {error!r}", request=request)
+        message = without_secrets(f"Request timed out: {error}", headers)
+        return APITimeoutError(message, request=request)
+    return APIConnectionError(
+        without_secrets(f"Connection error: {error!r}", headers), request=request
+    )
 
 
 def invalid_body(error: Exception) -> APIError:
@@ -129,7 +140,7 @@ def failure_envelope(response: httpx.Response | None) -> APIError | None:
     """The error a `{"success": false, "error": ...}` body stands for, if it is one."""
     try:
         body = response.json() if response is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(body, dict) and body.get("success") is False:
         return failure_from_envelope(body.get("error"), response)
@@ -152,7 +163,7 @@ def error_detail(content: bytes) -> Any:
     """The server's `detail` (FastAPI) or `error` (envelope), else a short excerpt of the body."""
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         text = content.decode("utf-8", "replace").strip()
         return " ".join(text.split())[:MAX_DETAIL_CHARS] or None
     if isinstance(body, dict):

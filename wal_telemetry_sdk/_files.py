@@ -11,6 +11,7 @@ from typing import Any
 
 from wal_telemetry_api_client.types import Response
 
+from wal_telemetry_sdk._bodies import checked_file
 from wal_telemetry_sdk.models import FileResult
 
 REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
@@ -60,12 +61,14 @@ def save_atomically(path: str | os.PathLike[str], content: bytes) -> str:
 
 
 def file_result(
-    detailed: Response[Any], url: str, save_path: str | os.PathLike[str] | None
+    detailed: Response[Any], name: str, url: str, save_path: str | os.PathLike[str] | None
 ) -> FileResult:
-    """A downloaded file, written atomically to `save_path` when one is given."""
+    """A downloaded file, checked against what it claims to be, then written atomically to
+    `save_path` when one is given (nothing is written for a file that is not what it claims)."""
     content = detailed.content
-    saved = save_atomically(save_path, content) if save_path is not None else None
     content_type = detailed.headers.get("content-type")
+    checked_file(name, content, content_type)
+    saved = save_atomically(save_path, content) if save_path is not None else None
     return FileResult(url=url, content=content, content_type=content_type, saved_path=saved)
 
 

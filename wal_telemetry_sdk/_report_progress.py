@@ -15,7 +15,7 @@ from typing import Self, TypeVar
 import attrs
 
 from wal_telemetry_sdk._files import FILE_NAME
-from wal_telemetry_sdk.errors import ReportFailedError
+from wal_telemetry_sdk.errors import APITimeoutError, ReportFailedError
 
 logger = logging.getLogger("wal_telemetry_sdk")
 FINAL_STATES = frozenset({"complete", "failed"})
@@ -102,8 +102,9 @@ class PollerState:
 
     def _outcome(self, timeout: float | None) -> ReportProgress:
         if not self._done.is_set():
-            raise TimeoutError(
-                f"report {self.report_id} not complete after {timeout} s (state: {self.status()})"
+            raise APITimeoutError(
+                f"report {self.report_id} not complete after {timeout} s (state: {self.status()});"
+                " polling stopped"
             )
         if self._error is not None:
             raise self._error

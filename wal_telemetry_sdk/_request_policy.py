@@ -9,11 +9,15 @@ import logging
 import math
 import random
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
 
+from wal_telemetry_sdk._bodies import ACCEPT_ENCODING
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._version import __version__
 from wal_telemetry_sdk.errors import APITimeoutError
@@ -31,17 +35,45 @@ REFUSED_STATUSES = frozenset({408, 429})
 
 # Keep-alive as many connections as may be open: httpcore closes idle connections whenever the
 # pool holds more than `max_keepalive_connections` in total, which makes busy clients reconnect.
+# An idle connection is dropped after 4 s, before the 5 s after which common servers (uvicorn,
+# Apache) close theirs: a request never goes out on a connection the server is closing.
 MAX_CONNECTIONS = 16
+KEEPALIVE_EXPIRY = 4.0
 POOL_LIMITS = httpx.Limits(
-    max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS, keepalive_expiry=30
+    max_connections=MAX_CONNECTIONS,
+    max_keepalive_connections=MAX_CONNECTIONS,
+    keepalive_expiry=KEEPALIVE_EXPIRY,
 )
+# When the call in progress in this thread or task must be over (monotonic clock): every
+# connect, write and read of the call, body included, waits at most until then.
+call_deadline: ContextVar[float | None] = ContextVar("call_deadline", default=None)
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+@contextmanager
+def deadline_scope(timeout: float) -> Iterator[float]:
+    """The scope of one call: its deadline is `timeout` seconds from now, retries included."""
+    deadline = time.monotonic() + timeout
+    token = call_deadline.set(deadline)
+    try:
+        yield deadline
+    finally:
+        call_deadline.reset(token)
+
+
+def time_left(timeout: float | None) -> float | None:
+    """`timeout` shortened to what is left of the call's deadline (0 when it has passed)."""
+    deadline = call_deadline.get()
+    if deadline is None:
+        return timeout
+    left = max(0.0, deadline - time.monotonic())
+    return left if timeout is None else min(timeout, left)
+
+
 def default_headers(settings: Settings) -> dict[str, str]:
     """The User-Agent, plus the bearer token when there is an API key."""
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     if settings.api_key:
         headers["Authorization"] = f"Bearer {settings.api_key}"
     return headers
@@ -52,9 +84,33 @@ def redacted(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: "<redacted>" if k.lower() in SENSITIVE_HEADERS else v for k, v in headers.items()}
 
 
-def is_replay_safe(request: httpx.Request) -> bool:
-    """Whether sending `request` twice does no harm; only POST /report creates something new."""
-    return not (request.method == "POST" and request.url.path.endswith("/report"))
+def without_secrets(text: str, headers: Mapping[str, str]) -> str:
+    """`text` with every credential the request carried (and its bare token) redacted."""
+    for name, value in headers.items():
+        if name.lower() in SENSITIVE_HEADERS and value:
+            for secret in (value, value.partition(" ")[2]):
+                if len(secret) >= 4:
+                    text = text.replace(secret, "<redacted>")
+    return text
+
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one request that creates something; its retries carry the same key."""
+    return uuid.uuid4().hex
+
+
+def creates_something(request: httpx.Request) -> bool:
+    """Only POST /report creates something new; every other request may be sent twice."""
+    return request.method == "POST" and request.url.path.endswith("/report")
+
+
+def echoes_idempotency(request: httpx.Request, response: httpx.Response) -> bool:
+    """Whether the server showed that it honours the request's `Idempotency-Key`."""
+    key = request.headers.get(IDEMPOTENCY_KEY)
+    return key is not None and response.headers.get(IDEMPOTENCY_KEY) == key
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -83,10 +139,12 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 class RetryBudget:
     """The retry bookkeeping of one call: retries left and the deadline shared by every attempt."""
 
-    def __init__(self, max_retries: int, timeout: float) -> None:
+    def __init__(self, max_retries: int, timeout: float, *, keys_honoured: bool = False) -> None:
         self.max_retries = max_retries
         self.retries_taken = 0
-        self.deadline = time.monotonic() + timeout
+        # Whether the server is known to honour idempotency keys (it echoed one).
+        self.keys_honoured = keys_honoured
+        self.deadline = call_deadline.get() or time.monotonic() + timeout
 
     def start_attempt(self, request: httpx.Request) -> None:
         """Cap the attempt's timeouts by the time left, failing at once when none is."""
@@ -97,11 +155,18 @@ class RetryBudget:
         capped = {k: remaining if v is None else min(v, remaining) for k, v in timeouts.items()}
         request.extensions = {**request.extensions, "timeout": capped}
 
+    def is_replay_safe(self, request: httpx.Request) -> bool:
+        """Whether sending `request` again does no harm: it creates nothing, or it carries an
+        idempotency key the server honours (the same key returns the first answer)."""
+        if not creates_something(request):
+            return True
+        return self.keys_honoured and IDEMPOTENCY_KEY in request.headers
+
     def delay_after_error(self, request: httpx.Request, error: Exception) -> float | None:
         """Seconds to wait before retrying after a network error, or None to give up."""
         if not isinstance(error, RETRYABLE_ERRORS):
             return None
-        if not is_replay_safe(request) and not isinstance(error, NOT_SENT_ERRORS):
+        if not self.is_replay_safe(request) and not isinstance(error, NOT_SENT_ERRORS):
             return None
         return self._next_delay(request, None, repr(error))
 
@@ -110,7 +175,7 @@ class RetryBudget:
     ) -> float | None:
         """Seconds to wait before retrying after `response`, or None to keep it."""
         status = response.status_code
-        if status not in REFUSED_STATUSES and not (status >= 500 and is_replay_safe(request)):
+        if status not in REFUSED_STATUSES and not (status >= 500 and self.is_replay_safe(request)):
             return None
         return self._next_delay(request, retry_after_seconds(response.headers), f"status {status}")
 

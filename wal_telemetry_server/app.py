@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from wal_telemetry_server import params
+from wal_telemetry_server import idempotency, params
 from wal_telemetry_server.chartdata import chart_for
 from wal_telemetry_server.config import validate_update
 from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
@@ -123,6 +123,9 @@ async def generate_report(request: Request) -> Response:
     start = reader.number("start_time")
     end = reader.number("end_time")
     reader.done()
+    key = idempotency.checked_key(request.headers.get(idempotency.HEADER))
+    echo = {idempotency.HEADER: key} if key is not None else {}
+    submitted = (start, end)
     now = time.time()
     if end is None:
         end = now if start is None or start <= now else start + DAY
@@ -131,9 +134,10 @@ async def generate_report(request: Request) -> Response:
     if start > end:
         raise ApiError(400, "start_time must not be after end_time")
     service = _service(request)
-    row = await run_in_threadpool(service.reports.start, start, end)
-    return Json(
-        {
+
+    def create() -> dict[str, Any]:
+        row = service.reports.start(start, end)
+        return {
             "success": True,
             "operation": "generate_telemetry_report",
             "timestamp": row.created_at,
@@ -142,7 +146,16 @@ async def generate_report(request: Request) -> Response:
             "report_url": f"{API_PREFIX}/reports/{row.report_id}/report.html",
             "status": row.status,
         }
-    )
+
+    try:
+        if key is None:
+            body = await run_in_threadpool(create)
+        else:
+            body = await run_in_threadpool(service.idempotent.once, key, submitted, create)
+    except ApiError as error:  # a full queue: the client learns that its key is honoured
+        error.headers = {**(error.headers or {}), **echo}
+        raise
+    return Json(body, headers=echo)
 
 
 async def get_report_status(request: Request) -> Response:

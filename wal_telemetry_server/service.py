@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wal_telemetry_server.config import ConfigManager, TelemetryConfig
+from wal_telemetry_server.idempotency import IdempotentRequests
 from wal_telemetry_server.renderer import ChartRenderer
 from wal_telemetry_server.reports import ReportManager
 from wal_telemetry_server.store import TelemetryStore
@@ -58,6 +59,7 @@ class TelemetryService:
         self.reports_dir = self._reports_dir(default_dir)
         self.renderer = ChartRenderer(options.render_workers)
         self.reports = ReportManager(self.store, self.config, self.renderer, self.reports_dir)
+        self.idempotent = IdempotentRequests()
         self.workload: LiveWorkload | None = None
         self._stop = threading.Event()
         self._prune_now = threading.Event()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import respx
 
-from tests.clients import Kind, close_http, make_client
+from tests.clients import Kind, close_http, make_client, mock_http
 from wal_telemetry_sdk import (
     APIConnectionError,
     APIResponseValidationError,
@@ -292,3 +292,86 @@ def test_a_callers_http_client_is_used_and_left_open(client_kind: Kind) -> None:
     assert seen and seen[0].headers["user-agent"].startswith("wal-telemetry-sdk/")
     assert not own.is_closed
     close_http(own)
+
+
+def test_a_request_that_fails_to_build_is_not_blamed_on_the_last_response(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a body that arrived and failed to parse is a response validation error."""
+    from wal_telemetry_api_client.api.config import get_config
+
+    def broken_builder(**kwargs: Any) -> Any:
+        raise TypeError("the request could not be built")
+
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        mock.get(f"{PREFIX}/realtime").respond(200, json=REALTIME)
+        config = mock.get(f"{PREFIX}/config").respond(200, json={"success": True})
+        client.get_realtime_metrics()
+        monkeypatch.setattr(get_config, "_get_kwargs", broken_builder)
+        with pytest.raises(TypeError, match="could not be built"):
+            client.get_config()
+    assert config.call_count == 0
+
+
+CREATED = {"success": True, "report_id": "report_1", "report_url": f"{PREFIX}/reports/report_1/x"}
+
+
+@pytest.mark.usefixtures("quick_retries")
+@pytest.mark.parametrize("honoured", [True, False], ids=["key-honoured", "key-ignored"])
+def test_a_report_request_survives_a_closing_connection_where_keys_are_honoured(
+    client_kind: Kind, honoured: bool
+) -> None:
+    """429 with Retry-After, then the retry meets a connection the server is closing."""
+    keys: list[str] = []
+
+    def answers() -> Iterator[Any]:
+        echo = {"idempotency-key": keys[0]} if honoured else {}
+        yield httpx.Response(429, headers={"retry-after": "0", **echo})
+        yield httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        yield httpx.Response(200, json=CREATED, headers=echo)
+
+    script = answers()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        step = next(script)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        if honoured:
+            assert client.generate_report().report_id == "report_1"
+        else:
+            with pytest.raises(APIConnectionError):
+                client.generate_report()
+    close_http(http)
+    assert len(keys) == (3 if honoured else 2) and len(set(keys)) == 1 and len(keys[0]) == 32
+
+
+def test_each_report_request_has_a_key_of_its_own(client_kind: Kind) -> None:
+    keys: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["idempotency-key"])
+        return httpx.Response(200, json=CREATED)
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, BASE, http_client=http) as client:
+        client.generate_report()
+        client.generate_report()
+    close_http(http)
+    assert len(set(keys)) == 2
+
+
+def test_pooled_connections_are_dropped_before_common_servers_close_them(
+    client_kind: Kind,
+) -> None:
+    """uvicorn and Apache close idle connections after 5 s; the SDK lets go after 4 s."""
+    with make_client(client_kind, BASE) as client:
+        pool = client._transport.inner
+        expiry = getattr(pool, "_keepalive_expiry", None)
+        if expiry is None:  # httpx's transport: its httpcore pool
+            expiry = pool._pool._keepalive_expiry
+    assert expiry is not None and expiry < 5

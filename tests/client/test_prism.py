@@ -12,7 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from wal_telemetry_sdk import TelemetryAggregation, TelemetryMetricType, WALTelemetryClient
+from wal_telemetry_sdk import (
+    APIResponseValidationError,
+    TelemetryAggregation,
+    TelemetryMetricType,
+    WALTelemetryClient,
+)
 
 pytestmark = pytest.mark.prism
 
@@ -58,16 +63,19 @@ def test_every_method_sends_requests_the_spec_accepts(
     client.generate_report()
     assert report.report_id
     client.get_report_file(report.report_id, "report.html", save_path=tmp_path / "r.html")
-    client.get_visualization(
-        "throughput",
-        operation_type="append",
-        backend="json",
-        status="success",
-        time_range=window,
-        width=4,
-        height=3,
-        save_path=tmp_path / "chart.png",
-    )
+    with pytest.raises(APIResponseValidationError, match="not a PNG"):  # Prism's example text
+        client.get_visualization(
+            "throughput",
+            operation_type="append",
+            backend="json",
+            status="success",
+            time_range=window,
+            width=4,
+            height=3,
+            save_path=tmp_path / "chart.png",
+            source="server",
+        )
+    assert not (tmp_path / "chart.png").exists()
     client.get_config()
     client.update_config(
         enabled=True,

@@ -53,10 +53,18 @@ async def async_gather_bounded(
 
 
 def async_connection_pool(verify: bool, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """The async client's own pool, which takes and returns connections in O(1)."""
+    """The async client's own pool (O(1) per request), its connections bounded by deadlines."""
+    from httpcore._backends.auto import AutoBackend  # what httpcore picks when given none
+
+    from wal_telemetry_sdk._async.deadline import AsyncDeadlineBackend
     from wal_telemetry_sdk._async.pool import AsyncPoolTransport
 
-    return AsyncPoolTransport(verify=verify, max_connections=limits.max_connections or 16)
+    return AsyncPoolTransport(
+        verify=verify,
+        max_connections=limits.max_connections or 16,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=AsyncDeadlineBackend(AutoBackend()),
+    )
 
 
 class AsyncEvent:

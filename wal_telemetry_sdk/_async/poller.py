@@ -46,10 +46,11 @@ class AsyncReportPoller(PollerState):
     async def result(self, timeout: float | None = None) -> ReportProgress:
         """The final progress of a complete report, waiting for it up to `timeout` seconds.
 
-        Raises TimeoutError (polling goes on), ReportFailedError, CancelledError, or what
-        `check` raised.
+        Raises `APITimeoutError` (a `TimeoutError`; polling stops: use `wait()` to wait without
+        giving up), `ReportFailedError`, `CancelledError`, or what `check` raised.
         """
-        await self.wait(timeout)
+        if not await self.wait(timeout):
+            self.cancel()
         return self._outcome(timeout)
 
     def cancel(self) -> None:

@@ -55,11 +55,17 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
     """HTTP/1.1 over at most `max_connections` kept-alive connections; asyncio only."""
 
     def __init__(
-        self, *, verify: bool, max_connections: int, keepalive_expiry: float = 30.0
+        self,
+        *,
+        verify: bool,
+        max_connections: int,
+        keepalive_expiry: float | None = 30.0,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._ssl_context = httpx.create_ssl_context(verify=verify)
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
+        self._network_backend = network_backend
         self._idle: list[Connection] = []
         self._waiters: collections.deque[asyncio.Future[Handover]] = collections.deque()
         self._slots_taken = 0
@@ -165,7 +171,10 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
 
     def _new_connection(self, origin: httpcore.Origin) -> Connection:
         return Connection(
-            origin=origin, ssl_context=self._ssl_context, keepalive_expiry=self._keepalive_expiry
+            origin=origin,
+            ssl_context=self._ssl_context,
+            keepalive_expiry=self._keepalive_expiry,
+            network_backend=self._network_backend,
         )
 
 

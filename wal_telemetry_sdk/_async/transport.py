@@ -10,29 +10,44 @@ import time
 import httpx
 
 from wal_telemetry_sdk._async.io import async_connection_pool, async_sleep
+from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
-from wal_telemetry_sdk._request_policy import POOL_LIMITS, RetryBudget, log_response
+from wal_telemetry_sdk._request_policy import (
+    POOL_LIMITS,
+    RetryBudget,
+    echoes_idempotency,
+    log_response,
+)
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Retries, one deadline per call and error mapping around a pooled transport."""
+    """Retries, one deadline per call, bounded bodies and error mapping around a pool.
+
+    Every body is read here in full, decompressed under its size cap, so what the generated
+    code parses is always a complete success and a body cut off midway is retried like any
+    other network failure.
+    """
 
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, *, max_retries: int, timeout: float, owns_inner: bool
+        self, inner: httpx.AsyncBaseTransport, *, settings: Settings, owns_inner: bool
     ) -> None:
         self.inner = inner
-        self.max_retries = max_retries
-        self.timeout = timeout
+        self.settings = settings
         self.owns_inner = owns_inner
+        self.keys_honoured = False  # learnt from the first echoed idempotency key
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        budget = RetryBudget(self.max_retries, self.timeout)
+        settings = self.settings
+        budget = RetryBudget(
+            settings.max_retries, settings.timeout, keys_honoured=self.keys_honoured
+        )
+        limit = size_limit(request, settings.max_response_bytes, settings.max_file_bytes)
         while True:
             budget.start_attempt(request)
             started = time.perf_counter()
             try:
-                response = await self.inner.handle_async_request(request)
+                response = await self.read_whole(request, limit)
             except httpx.TransportError as error:
                 delay = budget.delay_after_error(request, error)
                 if delay is None:
@@ -40,18 +55,28 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 await async_sleep(delay)
                 continue
             log_response(request, response, started)
+            if echoes_idempotency(request, response):
+                self.keys_honoured = budget.keys_honoured = True
             if response.is_success:
                 arrived.set(response)
                 return response
-            try:
-                await response.aread()
-            except httpx.TransportError as error:
-                raise network_error(error, request) from error
             delay = budget.delay_after_response(request, response)
             if delay is None:
-                response.request = request
                 raise error_from_response(response)
             await async_sleep(delay)
+
+    async def read_whole(self, request: httpx.Request, limit: int) -> httpx.Response:
+        """One attempt: the response with its whole body, decompressed within `limit` bytes."""
+        response = await self.inner.handle_async_request(request)
+        if response.is_stream_consumed:  # built in memory (a mock transport): already whole
+            return in_memory(response, request, limit)
+        try:
+            body = BoundedBody(response, limit)
+            async for chunk in response.aiter_raw():
+                body.feed(chunk)
+        finally:
+            await response.aclose()
+        return body.response(request)
 
     async def aclose(self) -> None:
         if self.owns_inner:
@@ -82,6 +107,4 @@ def async_retry_transport(
         inner, owns = AsyncSendThrough(http_client), False
     else:
         inner, owns = async_connection_pool(settings.verify_ssl, POOL_LIMITS), True
-    return AsyncRetryTransport(
-        inner, max_retries=settings.max_retries, timeout=settings.timeout, owns_inner=owns
-    )
+    return AsyncRetryTransport(inner, settings=settings, owns_inner=owns)

@@ -20,6 +20,7 @@ from wal_telemetry_api_client.types import Response
 
 from wal_telemetry_sdk import _arguments as arguments
 from wal_telemetry_sdk import charts
+from wal_telemetry_sdk._bodies import checked_file
 from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
@@ -47,7 +48,11 @@ from wal_telemetry_sdk._over_time import (
 )
 from wal_telemetry_sdk._over_time import plan as over_time_plan
 from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
-from wal_telemetry_sdk._request_policy import client_options
+from wal_telemetry_sdk._request_policy import (
+    client_options,
+    deadline_scope,
+    new_idempotency_key,
+)
 from wal_telemetry_sdk._schedule import MonitorTick
 from wal_telemetry_sdk._sync.io import (
     CallbackResult,
@@ -95,7 +100,9 @@ class WALTelemetryClient(ClientBase):
     30 seconds (for a whole call, retries included) and verification on. `max_retries` (default 2)
     bounds retries of connection errors, timeouts, 408, 429 and 5xx. `http_client` sends every
     request through your own httpx client (its proxies, TLS settings and hooks apply, and
-    `verify_ssl` does not); you close it.
+    `verify_ssl` does not); you close it. A decompressed body may hold at most
+    `max_response_bytes` (JSON, 64 MiB by default) or `max_file_bytes` (charts and report files,
+    256 MiB); a larger one raises `APIResponseValidationError`.
     """
 
     def __init__(
@@ -107,8 +114,18 @@ class WALTelemetryClient(ClientBase):
         *,
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
-        settings = resolve_settings(base_url, api_key, timeout, verify_ssl, max_retries)
+        settings = resolve_settings(
+            base_url,
+            api_key,
+            timeout,
+            verify_ssl,
+            max_retries,
+            max_response_bytes=max_response_bytes,
+            max_file_bytes=max_file_bytes,
+        )
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
@@ -169,13 +186,18 @@ class WALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default); never sent twice."""
+        """Start a report over a time range (the last 24 hours by default).
+
+        The request carries an idempotency key: where the server honours it, retries are as
+        safe as for any other request; elsewhere it is retried only when nothing was sent.
+        """
         body = arguments.report_request(start_time, end_time)
         report = self._send(
             _converted(report_from_api),
             generate_report.sync_detailed,
             client=self._api,
             body=body,
+            idempotency_key=new_idempotency_key(),
         )
         if open_browser and report.report_url:
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
@@ -188,7 +210,7 @@ class WALTelemetryClient(ClientBase):
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
         return self._send(
-            lambda detailed: file_result(detailed, url, save_path),
+            lambda detailed: file_result(detailed, file_name, url, save_path),
             get_report_file.sync_detailed,
             report_id,
             file_name,
@@ -228,9 +250,7 @@ class WALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                png = self._send(
-                    _content, get_visualization.sync_detailed, client=self._api, **query
-                )
+                png = self._send(_chart, get_visualization.sync_detailed, client=self._api, **query)
                 return charts.chart_result(png, url, "server", save_path, open_browser)
             except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
@@ -464,7 +484,7 @@ class WALTelemetryClient(ClientBase):
     ) -> R:
         """Call a generated `*_detailed` function with its own signature and convert its answer;
         what escapes either is an SDK exception about this call."""
-        with call_errors():
+        with deadline_scope(self.timeout), call_errors():
             return convert(endpoint(*args, **kwargs))
 
 
@@ -473,6 +493,7 @@ def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
     return lambda detailed: unwrap(detailed, convert)
 
 
-def _content(detailed: Response[Any]) -> bytes:
-    """The raw body of a generated file response."""
+def _chart(detailed: Response[Any]) -> bytes:
+    """The PNG a chart response carries; `ValueError` for anything else."""
+    checked_file("chart.png", detailed.content, detailed.headers.get("content-type"))
     return detailed.content

@@ -36,8 +36,24 @@ def gather_bounded(fetch: Callable[[T], R], items: Iterable[T], limit: int) -> l
 
 
 def connection_pool(verify: bool, limits: httpx.Limits) -> httpx.BaseTransport:
-    """httpx's own pooled transport."""
-    return httpx.HTTPTransport(verify=verify, limits=limits)
+    """httpx's own pooled transport, its connections bounded by deadlines.
+
+    httpx's transport takes no network backend, so its httpcore pool is replaced by one made
+    with the same settings and the deadline backend.
+    """
+    import httpcore
+
+    from wal_telemetry_sdk._sync.deadline import DeadlineBackend
+
+    transport = httpx.HTTPTransport(verify=verify, limits=limits)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(verify=verify),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=DeadlineBackend(httpcore.SyncBackend()),
+    )
+    return transport
 
 
 class Background:

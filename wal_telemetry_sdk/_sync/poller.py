@@ -47,10 +47,11 @@ class ReportPoller(PollerState):
     def result(self, timeout: float | None = None) -> ReportProgress:
         """The final progress of a complete report, waiting for it up to `timeout` seconds.
 
-        Raises TimeoutError (polling goes on), ReportFailedError, CancelledError, or what
-        `check` raised.
+        Raises `APITimeoutError` (a `TimeoutError`; polling stops: use `wait()` to wait without
+        giving up), `ReportFailedError`, `CancelledError`, or what `check` raised.
         """
-        self.wait(timeout)
+        if not self.wait(timeout):
+            self.cancel()
         return self._outcome(timeout)
 
     def cancel(self) -> None:

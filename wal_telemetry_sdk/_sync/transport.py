@@ -10,30 +10,43 @@ import time
 
 import httpx
 
+from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
-from wal_telemetry_sdk._request_policy import POOL_LIMITS, RetryBudget, log_response
+from wal_telemetry_sdk._request_policy import (
+    POOL_LIMITS,
+    RetryBudget,
+    echoes_idempotency,
+    log_response,
+)
 from wal_telemetry_sdk._sync.io import connection_pool, sleep
 
 
 class RetryTransport(httpx.BaseTransport):
-    """Retries, one deadline per call and error mapping around a pooled transport."""
+    """Retries, one deadline per call, bounded bodies and error mapping around a pool.
 
-    def __init__(
-        self, inner: httpx.BaseTransport, *, max_retries: int, timeout: float, owns_inner: bool
-    ) -> None:
+    Every body is read here in full, decompressed under its size cap, so what the generated
+    code parses is always a complete success and a body cut off midway is retried like any
+    other network failure.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, *, settings: Settings, owns_inner: bool) -> None:
         self.inner = inner
-        self.max_retries = max_retries
-        self.timeout = timeout
+        self.settings = settings
         self.owns_inner = owns_inner
+        self.keys_honoured = False  # learnt from the first echoed idempotency key
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        budget = RetryBudget(self.max_retries, self.timeout)
+        settings = self.settings
+        budget = RetryBudget(
+            settings.max_retries, settings.timeout, keys_honoured=self.keys_honoured
+        )
+        limit = size_limit(request, settings.max_response_bytes, settings.max_file_bytes)
         while True:
             budget.start_attempt(request)
             started = time.perf_counter()
             try:
-                response = self.inner.handle_request(request)
+                response = self.read_whole(request, limit)
             except httpx.TransportError as error:
                 delay = budget.delay_after_error(request, error)
                 if delay is None:
@@ -41,18 +54,28 @@ class RetryTransport(httpx.BaseTransport):
                 sleep(delay)
                 continue
             log_response(request, response, started)
+            if echoes_idempotency(request, response):
+                self.keys_honoured = budget.keys_honoured = True
             if response.is_success:
                 arrived.set(response)
                 return response
-            try:
-                response.read()
-            except httpx.TransportError as error:
-                raise network_error(error, request) from error
             delay = budget.delay_after_response(request, response)
             if delay is None:
-                response.request = request
                 raise error_from_response(response)
             sleep(delay)
+
+    def read_whole(self, request: httpx.Request, limit: int) -> httpx.Response:
+        """One attempt: the response with its whole body, decompressed within `limit` bytes."""
+        response = self.inner.handle_request(request)
+        if response.is_stream_consumed:  # built in memory (a mock transport): already whole
+            return in_memory(response, request, limit)
+        try:
+            body = BoundedBody(response, limit)
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+        finally:
+            response.close()
+        return body.response(request)
 
     def close(self) -> None:
         if self.owns_inner:
@@ -83,6 +106,4 @@ def retry_transport(
         inner, owns = SendThrough(http_client), False
     else:
         inner, owns = connection_pool(settings.verify_ssl, POOL_LIMITS), True
-    return RetryTransport(
-        inner, max_retries=settings.max_retries, timeout=settings.timeout, owns_inner=owns
-    )
+    return RetryTransport(inner, settings=settings, owns_inner=owns)

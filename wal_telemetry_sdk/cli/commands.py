@@ -15,6 +15,7 @@ from rich.console import Console
 from wal_telemetry_sdk._arguments import absolute_url, report_file_url
 from wal_telemetry_sdk._sync.client import WALTelemetryClient
 from wal_telemetry_sdk.cli import checks, render
+from wal_telemetry_sdk.cli.exporter import alerts, exporter
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import WALTelemetryError
@@ -499,6 +500,10 @@ def run_server_module(module: str, arguments: tuple[str, ...]) -> int:
         return child.wait()
     except KeyboardInterrupt:  # the child got the same Ctrl-C and shuts down on its own
         return child.wait()
+
+
+cli.add_command(exporter)
+cli.add_command(alerts)
 
 
 def print_json(data: Any) -> None:

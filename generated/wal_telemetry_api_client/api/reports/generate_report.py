@@ -14,8 +14,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -84,13 +87,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorBody | ReportResponse]:
     """Generate a performance report
 
      Starts writing a report (HTML, JSON and charts) for a time range. The files appear in the
     background: poll the report status (reference server) or the report's `report.html`.
+    With an `Idempotency-Key`, a retry of the same request returns the first answer instead
+    of starting a second report; a server that honours keys echoes the header.
 
     Args:
+        idempotency_key (str | Unset):
         body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
             out.
 
@@ -104,6 +111,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -117,13 +125,17 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorBody | ReportResponse | None:
     """Generate a performance report
 
      Starts writing a report (HTML, JSON and charts) for a time range. The files appear in the
     background: poll the report status (reference server) or the report's `report.html`.
+    With an `Idempotency-Key`, a retry of the same request returns the first answer instead
+    of starting a second report; a server that honours keys echoes the header.
 
     Args:
+        idempotency_key (str | Unset):
         body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
             out.
 
@@ -138,6 +150,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -145,13 +158,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorBody | ReportResponse]:
     """Generate a performance report
 
      Starts writing a report (HTML, JSON and charts) for a time range. The files appear in the
     background: poll the report status (reference server) or the report's `report.html`.
+    With an `Idempotency-Key`, a retry of the same request returns the first answer instead
+    of starting a second report; a server that honours keys echoes the header.
 
     Args:
+        idempotency_key (str | Unset):
         body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
             out.
 
@@ -165,6 +182,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,13 +194,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorBody | ReportResponse | None:
     """Generate a performance report
 
      Starts writing a report (HTML, JSON and charts) for a time range. The files appear in the
     background: poll the report status (reference server) or the report's `report.html`.
+    With an `Idempotency-Key`, a retry of the same request returns the first answer instead
+    of starting a second report; a server that honours keys echoes the header.
 
     Args:
+        idempotency_key (str | Unset):
         body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
             out.
 
@@ -198,5 +220,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -78,6 +78,8 @@ export interface paths {
          * Generate a performance report
          * @description Starts writing a report (HTML, JSON and charts) for a time range. The files appear in the
          *     background: poll the report status (reference server) or the report's `report.html`.
+         *     With an `Idempotency-Key`, a retry of the same request returns the first answer instead
+         *     of starting a second report; a server that honours keys echoes the header.
          */
         post: operations["generateReport"];
         delete?: never;
@@ -476,6 +478,7 @@ export interface components {
                  * @example 5
                  */
                 "Retry-After"?: number;
+                "Idempotency-Key": components["headers"]["IdempotencyKeyEcho"];
                 [name: string]: unknown;
             };
             content: {
@@ -503,6 +506,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description A unique key for this request (the SDK sends a random one). The same key within 24 hours
+         *     returns the same report; the same key with other parameters is refused with 422.
+         * @example 6f1c2a9e0b7d4e3f8a5c1d2e3f4a5b6c
+         */
+        IdempotencyKey: string;
         /**
          * @description The metric type to return; all types when left out.
          * @example operation_latency
@@ -545,7 +554,13 @@ export interface components {
         ReportId: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The request's `Idempotency-Key`, echoed by a server that honours it.
+         * @example 6f1c2a9e0b7d4e3f8a5c1d2e3f4a5b6c
+         */
+        IdempotencyKeyEcho: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -699,7 +714,14 @@ export interface operations {
     generateReport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (the SDK sends a random one). The same key within 24 hours
+                 *     returns the same report; the same key with other parameters is refused with 422.
+                 * @example 6f1c2a9e0b7d4e3f8a5c1d2e3f4a5b6c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -718,6 +740,7 @@ export interface operations {
             /** @description The report was started; its files are written in the background. */
             200: {
                 headers: {
+                    "Idempotency-Key": components["headers"]["IdempotencyKeyEcho"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,138 @@
+"""Response bodies within bounds and true to their claims, without I/O.
+
+A body is decompressed here, not by httpx, so that its decompressed size can be capped while it
+arrives: a small gzip that expands to gigabytes stops at the cap and its memory is freed.
+JSON bodies and file bodies (charts, report files) have caps of their own. A file is checked
+against what it claims (a PNG signature, an HTML or JSON content type) before it is saved, and
+`NaN` or `Infinity` in a JSON body is refused: JSON has no such numbers.
+"""
+
+import json
+import zlib
+from typing import Any
+
+import httpx
+
+from wal_telemetry_sdk.errors import APIResponseValidationError
+
+MiB = 1024 * 1024
+MAX_JSON_BYTES = 64 * MiB
+MAX_FILE_BYTES = 256 * MiB
+# Only what zlib decodes is asked for, so every body the SDK accepts can be capped.
+ACCEPT_ENCODING = "gzip, deflate"
+FILE_PATHS = ("/visualization/", "/reports/")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def size_limit(request: httpx.Request, max_json_bytes: int, max_file_bytes: int) -> int:
+    """The cap of a response to `request`: charts and report files may be larger than JSON."""
+    path = request.url.path
+    return max_file_bytes if any(part in path for part in FILE_PATHS) else max_json_bytes
+
+
+class BoundedBody:
+    """A response body fed chunk by chunk as it arrives, decompressed, up to `limit` bytes."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self._response = response
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._size = 0
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("", "identity"):
+            self._decoder: Any = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._decoder = zlib.decompressobj()
+        else:
+            raise self._invalid(f"a body in the unsupported content encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> None:
+        """Add a chunk as it came off the wire; over the limit, everything is dropped."""
+        if self._decoder is None:
+            self._keep(chunk)
+            return
+        try:
+            while chunk:
+                self._keep(self._decoder.decompress(chunk, self._limit - self._size + 1))
+                chunk = self._decoder.unconsumed_tail
+        except zlib.error as error:
+            raise self._invalid(f"a body that does not decompress ({error})") from error
+
+    def response(self, request: httpx.Request) -> httpx.Response:
+        """The response with its decoded body, as if the server had sent it uncompressed."""
+        if self._decoder is not None:
+            try:
+                self._keep(self._decoder.flush())
+            except zlib.error as error:
+                raise self._invalid(f"a body that does not decompress ({error})") from error
+        headers = [
+            (name, value)
+            for name, value in self._response.headers.multi_items()
+            if name.lower() not in DROPPED_HEADERS
+        ]
+        return httpx.Response(
+            self._response.status_code,
+            headers=headers,
+            content=b"".join(self._parts),
+            request=request,
+            extensions=self._response.extensions,
+        )
+
+    def _keep(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            self._parts.clear()
+            raise self._invalid(f"a body larger than the limit of {self._limit:,} bytes")
+        if data:
+            self._parts.append(data)
+
+    def _invalid(self, what: str) -> APIResponseValidationError:
+        status = self._response.status_code
+        return APIResponseValidationError(
+            f"The server sent {what}", status_code=status, detail=what
+        )
+
+
+def in_memory(response: httpx.Response, request: httpx.Request, limit: int) -> httpx.Response:
+    """A response whose decoded body is already in memory, held to the same `limit`."""
+    if len(response.content) > limit:
+        raise APIResponseValidationError(
+            f"The server sent a body larger than the limit of {limit:,} bytes",
+            status_code=response.status_code,
+        )
+    response.request = request
+    return response
+
+
+def refuse_non_finite(content: bytes) -> None:
+    """`ValueError` when a JSON body holds `NaN` or `Infinity`, which JSON does not have.
+
+    A byte search first, so ordinary bodies cost almost nothing; only a body that mentions one
+    of the words is parsed again to tell a number from text in a string.
+    """
+    if b"NaN" not in content and b"Infinity" not in content:
+        return
+
+    def refuse(word: str) -> Any:
+        raise ValueError(f"the body holds {word}, which is not a JSON number")
+
+    json.loads(content, parse_constant=refuse)
+
+
+def checked_file(name: str, content: bytes, content_type: str | None) -> None:
+    """`ValueError` unless a file's bytes are what its name and content type claim."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if name.endswith(".png") or media == "image/png":
+        if not content.startswith(PNG_SIGNATURE):
+            raise ValueError(f"{name} is not a PNG image (content type {media or 'none'})")
+        if media not in ("image/png", "application/octet-stream", ""):
+            raise ValueError(f"{name} is a PNG image sent as {media}")
+    elif name.endswith((".html", ".htm")) and media not in ("text/html", ""):
+        raise ValueError(f"{name} was sent as {media}, not text/html")
+    elif name.endswith(".json"):
+        if media not in ("application/json", ""):
+            raise ValueError(f"{name} was sent as {media}, not application/json")
+        json.loads(content)
