@@ -47,7 +47,8 @@ def series_rows(series: Iterable[MetricSeries], metric_type: object) -> list[tup
     for item in series:
         value = item.value if item.is_aggregated else (item.points[-1][1] if item.points else None)
         points = "-" if item.is_aggregated else f"{len(item.points):,}"
-        rows.append((":".join(item.labels), points, formatted(metric_type, value)))
+        kind = item.labels[0] if metric_type is None else metric_type  # a tree of every type
+        rows.append((":".join(item.labels), points, formatted(kind, value)))
     return rows
 
 

@@ -142,7 +142,7 @@ def test_monitor_marks_the_table_stale_when_the_server_dies_and_exits_1(tmp_path
     out, err = monitor.communicate(timeout=60)
     assert monitor.returncode == 1, out + err
     assert "STALE" in out and "stale since " in out and "errors" in out
-    assert "cannot connect to" in out and "readings failed" in out
+    assert "cannot connect to" in out and "readings failed: " in out
     assert "Traceback" not in out + err
 
 

@@ -124,23 +124,8 @@ def _without_timestamp(result: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in result.items() if key != "timestamp"}
 
 
-# The Python client hands latency in milliseconds (openapi.yaml `x-unit`); until the TypeScript
-# client converts too, these comparisons fail, and strictly: they pass again once it does.
-TYPESCRIPT_LATENCY_IN_SECONDS = pytest.mark.xfail(
-    strict=True, reason="the TypeScript client still hands latency in seconds, as sent"
-)
-
-
 @pytest.mark.parametrize("aggregation", [None, "average"])
-@pytest.mark.parametrize(
-    "metric_type",
-    [
-        pytest.param(kind, marks=TYPESCRIPT_LATENCY_IN_SECONDS)
-        if kind == "operation_latency"
-        else kind
-        for kind in METRIC_TYPES
-    ],
-)
+@pytest.mark.parametrize("metric_type", METRIC_TYPES)
 def test_metrics_over_a_fixed_range_agree_exactly(
     driver: Driver,
     python_client: WALTelemetryClient,
@@ -162,7 +147,6 @@ def test_config_agrees_exactly(driver: Driver, python_client: WALTelemetryClient
     assert _without_timestamp(driver.call("getConfig")) == _without_timestamp(python)
 
 
-@TYPESCRIPT_LATENCY_IN_SECONDS
 def test_realtime_snapshots_taken_together_agree(
     driver: Driver, python_client: WALTelemetryClient
 ) -> None:

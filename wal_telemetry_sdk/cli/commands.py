@@ -269,25 +269,26 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
         rules = AlertEvaluator(alerts).rules
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'--alert'") from None
-    problems: list[str] = []
+    failed, last_problem = 0, ""  # failed readings, and why the latest one failed
 
     def on_alert(event: AlertEvent) -> None:
         colour = "red" if event.state == "firing" else "green"
-        kind = event.rule.field.split(".", 1)[0]
+        kind = event.rule.field.split(".", 1)[0].replace("latency", "operation_latency", 1)
         live.console.print(
             f"[{colour}]{event.state.upper()}[/] {event.rule.name}: "
             f"{formatted(kind, event.value)} (threshold {formatted(kind, event.rule.threshold)})"
         )
 
     def on_error(error: BaseException, iteration: int) -> None:
-        problems.append(checks.describe(error, client))
+        nonlocal failed, last_problem
+        failed, last_problem = failed + 1, checks.describe(error, client)
 
     def show(metrics: RealtimeMetrics | None, iteration: int, tick: MonitorTick) -> None:
         view: RenderableType = (
             render.freshness(tick) if metrics is None else render.realtime_table(metrics, tick)
         )
         if not tick.fresh:  # why, below the table, at the terminal's width
-            view = Group(view, Text(f"last error: {problems[-1]}", style="red"))
+            view = Group(view, Text(f"last error: {last_problem}", style="red"))
         live.update(view, refresh=True)
 
     with ctx.client() as client, Live(console=console, auto_refresh=False) as live:
@@ -299,8 +300,8 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
             on_alert=on_alert,
             on_error=on_error,
         )
-    if problems:
-        console.print(f"[red]{len(problems)} readings failed[/]; the last: {problems[-1]}")
+    if failed:
+        console.print(f"[red]readings failed: {failed}[/]; the last: {last_problem}")
         raise SystemExit(1)
 
 
