@@ -43,22 +43,26 @@ generate: venv ts-node
 	  --meta none --output-path $(PKG) --fail-on-warning
 	touch $(PKG)/py.typed
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
+	$(BIN)/python scripts/generate_ts_units.py
 	$(BIN)/python scripts/unasync.py
 
 check-generated: venv
 	$(BIN)/python scripts/unasync.py --check
 	$(MAKE) --no-print-directory generate
-	@changes=$$(git status --porcelain -- generated/ $(TS_GENERATED) $(SYNC_TWINS)); \
+	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/ $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
 	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
-	fi; echo "generated/ and $(TS_GENERATED) match openapi.yaml; $(SYNC_TWINS) match _async/"
+	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml; $(SYNC_TWINS) match _async/"
 
-# Compile the TypeScript client, its tests and the parity driver (tsc --strict) into $(TS)/dist.
+# Compile the TypeScript client, its tests and scripts (tsc --strict) into $(TS)/dist, and check
+# that the core entry point compiles without Node's types (tsconfig.core.json: web APIs only).
 ts-build: ts-node
 	$(TS_BIN)/tsc -p $(TS)/tsconfig.json
+	$(TS_BIN)/tsc -p $(TS)/tsconfig.core.json
 
-test-ts: ts-build
+# Its tests start reference servers from the Python venv, and run the core under Deno too.
+test-ts: ts-build venv
 	node --test $(TS)/dist/test/*.test.js
 
 # Breaking and non-breaking changes of openapi.yaml since BASE (a git revision); SPEC=file
@@ -126,7 +130,7 @@ integrations: venv
 	$(BIN)/wal-telemetry alerts export --file integrations/alert-rules.txt \
 	  --output integrations/prometheus/wal-telemetry-alerts.yml
 
-bench: venv
+bench: venv ts-build
 	$(BIN)/python bench/run_all.py
 
 clean:

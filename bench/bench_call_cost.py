@@ -2,10 +2,15 @@
 
 Both SDKs call `get_realtime_metrics` (sync and async) against the same reference server on
 loopback. The earlier revision is extracted with `git archive` into a temporary folder and put
-first on `PYTHONPATH`; every round runs each variant in a fresh process, alternating, and the
+first on `PYTHONPATH`; every round runs each variant in a fresh process, in ABBA order, and the
 figure is the median over rounds of client CPU (`time.process_time`) and wall time per call.
 Written to price the whole-call deadline and the bounded body reads against the client before
 them (`--base d90df7f`).
+
+A second table, in one process, interleaves the sync client with its whole-call deadline
+switched off (each read keeps httpx's own timeout) against the same client as shipped, and
+both against raw `httpx.Client.get().json()`: on a loaded machine it resolves smaller
+differences than separate processes do.
 
 Usage: python bench/bench_call_cost.py [--base REV] [--rounds N] [--calls N]
 """
@@ -70,6 +75,41 @@ def run(tree: Path, url: str, kind: str, calls: int) -> tuple[float, float]:
     return float(cpu), float(wall)
 
 
+def in_process(url: str, rounds: int, calls: int) -> None:
+    """Client CPU per call: the shipped client, the same without its deadline, raw httpx."""
+    import time
+
+    import httpx
+
+    import wal_telemetry_sdk._sync.deadline as deadline
+    from wal_telemetry_sdk import WALTelemetryClient
+
+    bounded = deadline.bounded
+
+    def unbounded(timeout: float | None, error: type[Exception]) -> float | None:
+        return timeout
+
+    with WALTelemetryClient(url) as client, httpx.Client(base_url=url) as raw:
+        variants = {
+            "shipped": (bounded, client.get_realtime_metrics),
+            "without the deadline": (unbounded, client.get_realtime_metrics),
+            "raw httpx": (bounded, lambda: raw.get("/api/v0/wal/telemetry/realtime").json()),
+        }
+        cpu: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(rounds):
+            for name, (bound, call) in variants.items():
+                deadline.bounded = bound
+                started = time.process_time()
+                for _ in range(calls):
+                    call()
+                cpu[name].append((time.process_time() - started) / calls * 1e6)
+        deadline.bounded = bounded
+    base = statistics.median(cpu["shipped"])
+    for name, figures in cpu.items():
+        median = statistics.median(figures)
+        print(f"sync  {name:22} client CPU per call {median:5.0f} us = {median / base:.3f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="d90df7f", help="the earlier revision")
@@ -80,8 +120,9 @@ def main() -> None:
         trees = {"before": extract(args.base, Path(scratch)), "now": ROOT}
         for kind in ("sync", "async"):
             figures: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
-            for _ in range(args.rounds):
-                for name, tree in trees.items():
+            for round_number in range(args.rounds):
+                order = list(trees.items())
+                for name, tree in order if round_number % 2 else reversed(order):  # ABBA
                     figures[name].append(run(tree, server.url, kind, args.calls))
             cpu = {name: statistics.median(c for c, _ in rows) for name, rows in figures.items()}
             wall = {name: statistics.median(w for _, w in rows) for name, rows in figures.items()}
@@ -91,6 +132,7 @@ def main() -> None:
                 f"wall {wall['now']:.0f} vs {wall['before']:.0f} us = "
                 f"{wall['now'] / wall['before']:.3f}x"
             )
+        in_process(server.url, args.rounds, args.calls)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ TCP_NODELAY on its listening socket unless `--server-as-shipped` is given: witho
 server's two writes per response (headers, then body) meet the client's delayed ACK and every
 keep-alive response waits about 40 ms, which hides every client-side cost.
 
-Usage: python bench/bench_client.py [--rounds N] [--calls N] [--server-as-shipped]
+`--rtt MS` puts the delay proxy (bench/delay_proxy.py) between the clients and the server, so
+every call also pays a network round trip (and a new connection one more).
+
+Usage: python bench/bench_client.py [--rounds N] [--calls N] [--server-as-shipped] [--rtt MS]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 
 import httpx
 import requests
+from delay_proxy import DelayProxy
 
 from wal_telemetry_sdk import AsyncWALTelemetryClient, WALTelemetryClient
 
@@ -226,17 +230,27 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median kept)")
     parser.add_argument("--calls", type=int, default=300, help="calls per measurement")
     parser.add_argument("--server-as-shipped", action="store_true", help="no TCP_NODELAY")
+    parser.add_argument("--rtt", type=float, default=0.0, help="added round-trip time, ms")
     options = parser.parse_args()
     if options.rounds < 3:
         parser.error("--rounds must be at least 3")
+    if options.rtt < 0:
+        parser.error("--rtt must be at least 0")
 
     imports = bench_imports(max(options.rounds, 9))
-    with reference_server(options.server_as_shipped) as url:
+    with reference_server(options.server_as_shipped) as server_url:
+        url, proxy = server_url, None
+        if options.rtt:
+            proxy = DelayProxy("127.0.0.1", int(server_url.rsplit(":", 1)[1]), options.rtt / 1000)
+            url = proxy.start().url
         sync = bench_sync(url, options.rounds, options.calls)
         typed = sync["WALTelemetryClient.get_realtime_metrics (typed)"]
         asynchronous = bench_async(url, options.rounds, options.calls, typed)
+        if proxy:
+            proxy.stop()
 
-    print(f"reference server: {'as shipped' if options.server_as_shipped else 'TCP_NODELAY'}")
+    print(f"reference server: {'as shipped' if options.server_as_shipped else 'TCP_NODELAY'}"
+          f", {options.rtt:g} ms added RTT")  # fmt: skip
     print(f"medians of {options.rounds} interleaved rounds of {options.calls} calls")
     report(
         "get_realtime_metrics, sequential", sync, "calls/s", "httpx.Client.get(...).json() (raw)"

@@ -1,4 +1,4 @@
-"""Which layer covers each operation of openapi.yaml, as a Markdown table.
+"""Which layer covers each operation of openapi.yaml, and each helper, as Markdown tables.
 
     python scripts/coverage_table.py                  # print the table
     python scripts/coverage_table.py --check          # exit 1 when any cell is missing
@@ -10,9 +10,15 @@ SDK method (`WALTelemetryClient`, and whether `AsyncWALTelemetryClient` has it t
 generated TypeScript operation type (openapi-typescript), the TypeScript client method (from
 `OPERATION_METHODS` in `sdks/typescript/src/client.ts`, checked to be defined), and the shared
 conformance cases (`tests/conformance/cases/<operationId>.json`).
+
+The helpers table has one row per helper built on the operations: the Python name (checked to
+exist), the TypeScript name (checked to be exported by the entry point it names), and the shared
+cases in `tests/conformance/helpers/` that both SDKs run; where a feature cannot exist in one
+language, or has no shared cases, the cell says why.
 """
 
 import argparse
+import inspect
 import json
 import re
 import sys
@@ -24,6 +30,9 @@ import yaml  # type: ignore[import-untyped,unused-ignore]
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+HELPERS_START, HELPERS_END = "<!-- helpers:start -->", "<!-- helpers:end -->"
+HELPER_CASES = ROOT / "tests" / "conformance" / "helpers"
+TS_SOURCE = ROOT / "sdks" / "typescript" / "src"
 PY_GENERATED = ROOT / "generated" / "wal_telemetry_api_client" / "api"
 TS_GENERATED = ROOT / "sdks" / "typescript" / "src" / "generated" / "openapi.ts"
 TS_CLIENT = ROOT / "sdks" / "typescript" / "src" / "client.ts"
@@ -110,6 +119,124 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+# (helper, Python (module, "" for the package; dotted name), TypeScript (entry point, class or
+#  function, member), shared cases (file, sections) or why there are none)
+HelperSpec = tuple[str, tuple[str, str] | str, tuple[str, str, str | None] | str, Any]
+HELPERS: tuple[HelperSpec, ...] = (
+    (
+        "Monitoring: drift-free, through errors",
+        ("", "WALTelemetryClient.monitor_realtime"),
+        ("index", "WALTelemetryClient", "monitorRealtime"),
+        "none (timing): live tests in each language",
+    ),
+    (
+        "Real-time iterator",
+        ("", "WALTelemetryClient.iter_realtime"),
+        ("index", "WALTelemetryClient", "iterRealtime"),
+        "none (timing): live tests in each language",
+    ),
+    (
+        "Alert rules: syntax, field checks, evaluation, messages",
+        ("alerts", "AlertEvaluator"),
+        ("index", "AlertEvaluator", None),
+        ("alerts", ("parse", "fields", "evaluate", "format", "messages")),
+    ),
+    (
+        "Metrics over time: bucket planning and fetching",
+        ("", "WALTelemetryClient.get_metrics_over_time"),
+        ("index", "WALTelemetryClient", "getMetricsOverTime"),
+        ("over_time", ("plan", "fetch")),
+    ),
+    (
+        "Report poller with progress",
+        ("", "WALTelemetryClient.begin_generate_report"),
+        ("index", "WALTelemetryClient", "beginGenerateReport"),
+        ("report_poller", ("cases",)),
+    ),
+    (
+        "Report download, all or nothing",
+        ("", "WALTelemetryClient.download_report"),
+        ("node", "WALTelemetryClient", "downloadReport"),
+        "none (files): live tests in each language",
+    ),
+    (
+        "TimeSeries: trend, rate of change, resample, anomalies",
+        ("timeseries", "TimeSeries"),
+        ("index", "TimeSeries", None),
+        ("timeseries", ("cases",)),
+    ),
+    (
+        "Client-drawn charts",
+        ("charts", "render_chart"),
+        "not in TypeScript: drawing needs a plotting library; `getVisualization()` fetches the "
+        "server's chart",
+        "none: a Python-only feature",
+    ),
+    (
+        "pandas DataFrames",
+        ("timeseries", "TimeSeries.to_pandas"),
+        "not in TypeScript (no pandas): `TimeSeries.toDict()` gives the same columns",
+        "none: a Python-only feature",
+    ),
+)
+HELPER_COLUMNS = ("Python", "TypeScript", "Shared cases")
+
+
+def python_helper(module: str, name: str) -> str | None:
+    sys.path.insert(0, str(ROOT))
+    import importlib
+
+    value: Any = importlib.import_module(".".join(filter(None, ["wal_telemetry_sdk", module])))
+    for part in name.split("."):
+        value = getattr(value, part, None)
+    if value is None:
+        return None
+    return f"`{name}`" if inspect.isclass(value) else f"`{name.split('.')[-1]}()`"
+
+
+def typescript_helper(entry: str, name: str, member: str | None) -> str | None:
+    """The export, checked to be exported by name by the entry point and defined."""
+    entry_text = (TS_SOURCE / f"{entry}.ts").read_text()
+    exported = re.search(rf"^\s+{re.escape(name)},$", entry_text, re.MULTILINE) or re.search(
+        rf"^export (?:async )?(?:class|function) {re.escape(name)}\b", entry_text, re.MULTILINE
+    )
+    if not exported:
+        return None
+    if member is None:
+        return f"`{name}`"
+    sources = "".join(path.read_text() for path in sorted(TS_SOURCE.glob("*.ts")))
+    if not re.search(rf"^  (?:override )?(?:async )?{re.escape(member)}\(", sources, re.MULTILINE):
+        return None
+    where = "" if entry == "index" else f" (`./{entry}` entry point)"
+    return f"`{member}()`{where}"
+
+
+def helper_cases(name: str, sections: tuple[str, ...]) -> str | None:
+    path = HELPER_CASES / f"{name}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    count = sum(len(data.get(section, [])) for section in sections)
+    return f"`helpers/{name}.json`: {_count(count, 'case')}" if count else None
+
+
+def helper_rows() -> list[Row]:
+    """One row per helper; a None cell is a missing column."""
+    table = []
+    for feature, python, typescript, cases in HELPERS:
+        table.append(
+            {
+                "Helper": feature,
+                "Python": python if isinstance(python, str) else python_helper(*python),
+                "TypeScript": (
+                    typescript if isinstance(typescript, str) else typescript_helper(*typescript)
+                ),
+                "Shared cases": cases if isinstance(cases, str) else helper_cases(*cases),
+            }
+        )
+    return table
+
+
 def rows() -> list[Row]:
     """One row per operation; a None cell is a missing column."""
     table = []
@@ -127,24 +254,26 @@ def rows() -> list[Row]:
     return table
 
 
-def render(table: list[Row]) -> str:
+def render(table: list[Row], header: tuple[str, ...] = ("Operation", *COLUMNS)) -> str:
     """The table as Markdown, a missing cell in bold."""
-    header = ("Operation", *COLUMNS)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in table:
         lines.append("| " + " | ".join(row[column] or MISSING for column in header) + " |")
     return "\n".join(lines)
 
 
-def missing(table: list[Row]) -> list[str]:
-    """`operation: column` for every missing cell."""
-    return [
-        f"{row['Operation']}: {column}" for row in table for column in COLUMNS if not row[column]
-    ]
+def missing(
+    table: list[Row], key: str = "Operation", columns: tuple[str, ...] = COLUMNS
+) -> list[str]:
+    """`row: column` for every missing cell."""
+    return [f"{row[key]}: {column}" for row in table for column in columns if not row[column]]
 
 
-def readme_block(markdown: str) -> str:
-    return f"{START}\n{markdown}\n{END}"
+def replace_block(readme: str, start: str, end: str, markdown: str) -> str:
+    """The README with the text between `start` and `end` replaced by `markdown`."""
+    before, rest = readme.split(start, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{start}\n{markdown}\n{end}{after}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,26 +283,28 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--write-readme", action="store_true", help="update README.md")
     group.add_argument("--check-readme", action="store_true", help="fail when README is stale")
     options = parser.parse_args(argv)
-    table = rows()
+    table, helpers = rows(), helper_rows()
     markdown = render(table)
+    helpers_markdown = render(helpers, ("Helper", *HELPER_COLUMNS))
     readme = README.read_text()
     if options.write_readme or options.check_readme:
-        if START not in readme or END not in readme:
-            print(f"README.md has no {START} ... {END} markers")
-            return 1
-        before, rest = readme.split(START, 1)
-        _, after = rest.split(END, 1)
-        updated = before + readme_block(markdown) + after
+        for marker in (START, END, HELPERS_START, HELPERS_END):
+            if marker not in readme:
+                print(f"README.md has no {marker} marker")
+                return 1
+        updated = replace_block(readme, START, END, markdown)
+        updated = replace_block(updated, HELPERS_START, HELPERS_END, helpers_markdown)
         if options.check_readme:
             if updated != readme:
-                print("README.md's coverage table is stale; run `make coverage-table`")
+                print("README.md's coverage tables are stale; run `make coverage-table`")
                 return 1
             return 0
         README.write_text(updated)
         return 0
-    print(markdown)
-    if options.check and missing(table):
-        print("\n".join(["", "Missing:", *missing(table)]))
+    print(markdown + "\n\n" + helpers_markdown)
+    gaps = missing(table) + missing(helpers, "Helper", HELPER_COLUMNS)
+    if options.check and gaps:
+        print("\n".join(["", "Missing:", *gaps]))
         return 1
     return 0
 

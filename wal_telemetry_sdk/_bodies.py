@@ -22,7 +22,8 @@ MAX_FILE_BYTES = 256 * MiB
 ACCEPT_ENCODING = "gzip, deflate"
 FILE_PATHS = ("/visualization/", "/reports/")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# Decompressed a piece at a time: a bomb costs the cap plus one piece, not twice the cap.
+DECODED_CHUNK = 1024 * 1024
 
 
 def size_limit(request: httpx.Request, max_json_bytes: int, max_file_bytes: int) -> int:
@@ -56,7 +57,8 @@ class BoundedBody:
             return
         try:
             while chunk:
-                self._keep(self._decoder.decompress(chunk, self._limit - self._size + 1))
+                room = min(DECODED_CHUNK, self._limit - self._size + 1)
+                self._keep(self._decoder.decompress(chunk, room))
                 chunk = self._decoder.unconsumed_tail
         except zlib.error as error:
             raise self._invalid(f"a body that does not decompress ({error})") from error
@@ -68,18 +70,15 @@ class BoundedBody:
                 self._keep(self._decoder.flush())
             except zlib.error as error:
                 raise self._invalid(f"a body that does not decompress ({error})") from error
-        headers = [
-            (name, value)
-            for name, value in self._response.headers.multi_items()
-            if name.lower() not in DROPPED_HEADERS
-        ]
-        return httpx.Response(
-            self._response.status_code,
-            headers=headers,
-            content=b"".join(self._parts),
-            request=request,
-            extensions=self._response.extensions,
-        )
+        response, content = self._response, b"".join(self._parts)
+        if self._decoder is not None:
+            del response.headers["content-encoding"]
+            response.headers["content-length"] = str(len(content))
+        # httpx keeps a body it has read in `_content` and reads it from there: the response
+        # stays the one the transport made, with no second copy of its body.
+        response._content = content
+        response.request = request
+        return response
 
     def _keep(self, data: bytes) -> None:
         self._size += len(data)

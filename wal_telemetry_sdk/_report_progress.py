@@ -27,11 +27,14 @@ T = TypeVar("T")
 
 @attrs.frozen
 class ReportProgress:
-    """Where a report is: its state ("pending", "running", "complete", "failed", or newer ones)."""
+    """Where a report is: its state ("pending", "running", "complete", "failed", or newer ones),
+    its files so far and their URLs; a poller's `result()` is the last one, the report itself."""
 
     state: str
     files: list[str] = attrs.field(factory=list, hash=False)
     detail: str | None = None
+    report_id: str | None = None
+    urls: dict[str, str] = attrs.field(factory=dict, hash=False)
 
 
 def progress_from_page(page: bytes) -> ReportProgress:

@@ -8,6 +8,7 @@ backoff and `Retry-After`.
 import logging
 import math
 import random
+import re
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -44,6 +45,10 @@ POOL_LIMITS = httpx.Limits(
     max_keepalive_connections=MAX_CONNECTIONS,
     keepalive_expiry=KEEPALIVE_EXPIRY,
 )
+# A server that advertises `Keep-Alive: timeout=N` keeps idle connections N seconds: the SDK
+# then keeps them a second less, at most five minutes.
+KEEP_ALIVE_TIMEOUT = re.compile(r"(?:^|[,;\s])timeout\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+MAX_LEARNT_EXPIRY = 300.0
 # When the call in progress in this thread or task must be over (monotonic clock): every
 # connect, write and read of the call, body included, waits at most until then.
 call_deadline: ContextVar[float | None] = ContextVar("call_deadline", default=None)
@@ -69,6 +74,14 @@ def time_left(timeout: float | None) -> float | None:
         return timeout
     left = max(0.0, deadline - time.monotonic())
     return left if timeout is None else min(timeout, left)
+
+
+def learnt_expiry(advertised: str) -> float | None:
+    """How long to keep idle connections to a server, from its `Keep-Alive: timeout=N`."""
+    match = KEEP_ALIVE_TIMEOUT.search(advertised)
+    if match is None:
+        return None
+    return min(max(float(match.group(1)) - 1, 0.5), MAX_LEARNT_EXPIRY)
 
 
 def default_headers(settings: Settings) -> dict[str, str]:
@@ -109,6 +122,8 @@ def creates_something(request: httpx.Request) -> bool:
 
 def echoes_idempotency(request: httpx.Request, response: httpx.Response) -> bool:
     """Whether the server showed that it honours the request's `Idempotency-Key`."""
+    if request.method != "POST":
+        return False
     key = request.headers.get(IDEMPOTENCY_KEY)
     return key is not None and response.headers.get(IDEMPOTENCY_KEY) == key
 

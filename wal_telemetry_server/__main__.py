@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,21 @@ from wal_telemetry_server.datadir import DATA_DIR_ENV, default_data_dir
 from wal_telemetry_server.security import API_KEY_ENV
 
 DEFAULT_DB = "wal-telemetry.sqlite3"
+
+
+MAX_DEMO_SAMPLES = 100_000_000
+SAMPLES_PER_OPERATION = 2
+"""Each simulated operation is recorded after its append to the WAL's own storage."""
+
+
+def _sample_count(text: str) -> int:
+    try:
+        count = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= count <= MAX_DEMO_SAMPLES:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_DEMO_SAMPLES}, not {count}")
+    return count
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -41,6 +57,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--demo", action="store_true", help="seed 24 h of history and keep simulating operations"
     )
+    parser.add_argument(
+        "--demo-samples",
+        type=_sample_count,
+        default=None,
+        metavar="N",
+        help="like --demo, with about N operation samples in the 24 h of history (seeded only"
+        " into an empty database; a million take about half a minute)",
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo workload")
     parser.add_argument(
         "--api-key",
@@ -67,9 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         db_path=args.db,
         reports_dir=args.reports_dir,
         api_key=args.api_key,
-        demo=args.demo,
+        demo=args.demo or args.demo_samples is not None,
         seed=args.seed,
     )
+    if args.demo_samples is not None:
+        rate = args.demo_samples / SAMPLES_PER_OPERATION / 86_400
+        options = dataclasses.replace(options, history_rate=rate)
     return serve(options, args.host, args.port, args.log_level)
 
 

@@ -24,6 +24,7 @@ from wal_telemetry_server import idempotency, params
 from wal_telemetry_server.chartdata import chart_for
 from wal_telemetry_server.config import validate_update
 from wal_telemetry_server.errors import ApiError, ValidationFailed, error_item
+from wal_telemetry_server.keepalive import AdvertiseKeepAlive
 from wal_telemetry_server.model import API_PREFIX, MAX_BUCKETS, MAX_POINTS, REALTIME_WINDOW
 from wal_telemetry_server.params import ParamReader
 from wal_telemetry_server.queries import Buckets, TooManyPoints, metrics_tree, realtime, time_series
@@ -346,7 +347,7 @@ def create_app(options: ServerOptions | None = None) -> Starlette:
         finally:
             await run_in_threadpool(service.stop)
 
-    middleware = [Middleware(BodyLimitMiddleware)]
+    middleware = [Middleware(AdvertiseKeepAlive), Middleware(BodyLimitMiddleware)]
     if opts.api_key:
         middleware.insert(0, Middleware(ApiKeyMiddleware, api_key=opts.api_key))
     return Starlette(

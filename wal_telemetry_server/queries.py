@@ -14,10 +14,11 @@ Gauges (`backend_health`, `queue_size`) honour `backend` and the time range only
 from __future__ import annotations
 
 import math
+import operator
 import sqlite3
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,15 @@ from wal_telemetry_server.model import (
     Tree,
     health_state,
 )
+from wal_telemetry_server.rollups import (
+    EDGE,
+    SPANS,
+    label_clauses,
+    pieces_of,
+    query_raw,
+    query_rollups,
+)
+from wal_telemetry_server.sketch import LogHistogram
 
 INTERVAL_TYPES = ("operation_count", "success_rate", "error_rate", "retry_count", "throughput")
 FIXED_LEAVES: dict[str, tuple[Labels, ...]] = {
@@ -153,6 +163,24 @@ def _collect_latency(
         out[_bucket_index(b, buckets)].setdefault((op, backend), []).append([ts, latency])
 
 
+def _ranges(sel: Selection, buckets: Buckets | None) -> list[tuple[int, float, float]]:
+    """Each bucket's index and time range within the selection (one range without buckets)."""
+    lo = EDGE[0] if sel.start_time is None else max(sel.start_time, EDGE[0])
+    hi = EDGE[1] if sel.end_time is None else min(sel.end_time, EDGE[1])
+    if buckets is None:
+        return [(0, lo, hi)]
+    ranges = []
+    for index in range(buckets.count):
+        start, end = buckets.bounds(index)
+        if max(start, lo) < min(end, hi):
+            ranges.append((index, max(start, lo), min(end, hi)))
+    return ranges
+
+
+def _labels(sel: Selection) -> tuple[str, list[object]]:
+    return label_clauses(sel.operation_type, sel.backend, sel.status)
+
+
 def _collect_intervals(
     conn: sqlite3.Connection,
     metric_types: Iterable[str],
@@ -160,22 +188,34 @@ def _collect_intervals(
     interval: int,
     buckets: Buckets | None,
 ) -> dict[str, Collected]:
-    """Per-interval counts, rates, retries and throughput from one grouped query."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr} AS b, operation_type, backend, CAST(ts / ? AS INTEGER) AS k,"
-        f" COUNT(*), SUM(status = ?), SUM(retries) FROM operations{where}"
-        " GROUP BY b, operation_type, backend, k ORDER BY b, operation_type, backend, k",
-        [*bargs, interval, SUCCESS, *args],
-    )
+    """Per-interval counts, rates, retries and throughput, from rollups that fit the interval."""
+    spans = tuple(span for span in SPANS if interval % span == 0)
+    labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets), spans)
+    group = "operation_type, backend, k"
+    rows = [
+        *query_rollups(
+            conn, pieces, "operation_type, backend, start / ? AS k, SUM(count),"
+            " SUM(CASE WHEN status = ? THEN count ELSE 0 END), SUM(retries)",
+            labels, group, (interval, SUCCESS),
+        ),
+        *query_raw(
+            conn, pieces, "operation_type, backend, CAST(ts / ? AS INTEGER) AS k, COUNT(*),"
+            " SUM(status = ?), SUM(retries)",
+            labels, group, (interval, SUCCESS),
+        ),
+    ]  # fmt: skip
+    counts: dict[tuple[int, str, str, int], list[int]] = {}
+    for b, op, backend, k, n, successes, retries in rows:
+        total = counts.setdefault((b, op, backend, k), [0, 0, 0])
+        total[0] += n
+        total[1] += successes
+        total[2] += retries
     wanted = set(metric_types)
     result: dict[str, Collected] = {t: defaultdict(dict) for t in wanted}
-    overall: dict[tuple[int, int], int] = {}
-    for raw_b, op, backend, k, n, successes, retries in cur:
-        b = _bucket_index(raw_b, buckets)
+    overall: dict[tuple[int, int], int] = defaultdict(int)
+    for (b, op, backend, k), (n, successes, retries) in sorted(counts.items()):
         ts = float(k * interval)
-        labels = (op, backend)
         values = {
             "operation_count": float(n),
             "success_rate": successes / n,
@@ -184,8 +224,8 @@ def _collect_intervals(
         }
         for metric_type, value in values.items():
             if metric_type in wanted:
-                result[metric_type][b].setdefault(labels, []).append([ts, value])
-        overall[(b, k)] = overall.get((b, k), 0) + n
+                result[metric_type][b].setdefault((op, backend), []).append([ts, value])
+        overall[(b, k)] += n
     if "throughput" in wanted:
         for (b, k), n in sorted(overall.items()):
             result["throughput"][b].setdefault(("overall",), []).append(
@@ -249,59 +289,114 @@ def collect(
     return result
 
 
+# Per statistic: its rollup column, its raw column, and how two partial values combine.
+STATISTICS: dict[str, tuple[str, str, Callable[[float, float], float]]] = {
+    "count": ("SUM(count)", "COUNT(*)", operator.add),
+    "sum": ("SUM(latency_sum)", "SUM(latency)", operator.add),
+    "minimum": ("MIN(latency_min)", "MIN(latency)", min),
+    "maximum": ("MAX(latency_max)", "MAX(latency)", max),
+    "first": ("MIN(first_ts)", "MIN(ts)", min),
+    "last": ("MAX(last_ts)", "MAX(ts)", max),
+}
+NEEDED = {
+    "sum": ("count", "sum"),
+    "average": ("count", "sum"),
+    "minimum": ("count", "minimum"),
+    "maximum": ("count", "maximum"),
+    "count": ("count",),
+    "rate": ("count", "first", "last"),
+}
+
+
 def _latency_stats(
-    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
+    conn: sqlite3.Connection,
+    sel: Selection,
+    buckets: Buckets | None,
+    aggregations: Sequence[str] = SQL_LATENCY_AGGREGATES,
 ) -> dict[int, dict[Labels, dict[str, float]]]:
-    """Every SQL-computable latency aggregation per bucket and `(op, backend)`, in one scan."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr} AS b, operation_type, backend, SUM(latency), AVG(latency),"
-        " MIN(latency), MAX(latency), COUNT(*), MIN(ts), MAX(ts)"
-        f" FROM operations{where} GROUP BY b, operation_type, backend",
-        [*bargs, *args],
-    )
+    """Latency aggregations other than percentiles per bucket and `(op, backend)`, reading only
+    the statistics they need from the rollups and the raw edges."""
+    names = list(dict.fromkeys(name for a in aggregations for name in NEEDED[a]))
+    combine = [STATISTICS[name][2] for name in names]
+    labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets))
+    group = "operation_type, backend"
+    rolled = ", ".join(STATISTICS[name][0] for name in names)
+    raw = ", ".join(STATISTICS[name][1] for name in names)
+    merged: dict[tuple[int, str, str], list[float]] = {}
+    for b, op, backend, *values in [
+        *query_rollups(conn, pieces, f"{group}, {rolled}", labels, group),
+        *query_raw(conn, pieces, f"{group}, {raw}", labels, group),
+    ]:
+        seen = merged.get((b, op, backend))
+        if seen is None:
+            merged[(b, op, backend)] = values
+        else:
+            seen[:] = [f(x, y) for f, x, y in zip(combine, seen, values, strict=True)]
     out: dict[int, dict[Labels, dict[str, float]]] = defaultdict(dict)
-    for b, op, backend, total, mean, low, high, n, first, last in cur:
-        span = last - first
-        out[_bucket_index(b, buckets)][(op, backend)] = {
-            "sum": total,
-            "average": mean,
-            "minimum": low,
-            "maximum": high,
-            "count": n,
-            "rate": n / span if n >= 2 and span > 0 else 0,
-        }
+    for (b, op, backend), values in merged.items():
+        stats = dict(zip(names, values, strict=True))
+        n = stats["count"]
+        out[b][(op, backend)] = {a: _statistic(a, stats, n) for a in aggregations}
     return out
+
+
+def _statistic(aggregation: str, stats: dict[str, float], n: float) -> float:
+    if aggregation == "average":
+        return stats["sum"] / n
+    if aggregation == "rate":
+        span = stats["last"] - stats["first"]
+        return n / span if n >= 2 and span > 0 else 0
+    return stats[aggregation]
 
 
 def _latency_by_sql(
     conn: sqlite3.Connection, sel: Selection, aggregation: str, buckets: Buckets | None
 ) -> dict[int, dict[Labels, float]]:
-    """One SQL-computable latency aggregation per bucket and `(op, backend)`."""
+    """One latency aggregation other than a percentile per bucket and `(op, backend)`."""
     return {
         b: {labels: stats[aggregation] for labels, stats in leaves.items()}
-        for b, leaves in _latency_stats(conn, sel, buckets).items()
+        for b, leaves in _latency_stats(conn, sel, buckets, (aggregation,)).items()
     }
+
+
+def _include(
+    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]],
+    key: tuple[int, str, str],
+    histogram: LogHistogram,
+    low: float,
+    high: float,
+) -> None:
+    """Add one histogram and its exact extremes to a bucket's leaf."""
+    seen = merged.get(key)
+    if seen is None:
+        merged[key] = (histogram, [low, high])
+        return
+    seen[0].merge(histogram)
+    seen[1][0], seen[1][1] = min(seen[1][0], low), max(seen[1][1], high)
 
 
 def _latency_percentile(
     conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
 ) -> dict[int, dict[Labels, float]]:
-    """A latency percentile per bucket and `(op, backend)`, reading only the latency column."""
-    bexpr, bargs = _bucket_expr(buckets)
-    where, args = operation_filter(sel)
-    cur = conn.execute(
-        f"SELECT {bexpr}, operation_type, backend, latency FROM operations{where}",
-        [*bargs, *args],
-    )
+    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
+    labels = _labels(sel)
+    pieces = pieces_of(_ranges(sel, buckets))
+    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]] = {}
+    for b, op, backend, n, low, high, blob in query_rollups(
+        conn, pieces, "operation_type, backend, count, latency_min, latency_max, histogram", labels
+    ):
+        _include(merged, (b, op, backend), LogHistogram.decode(blob, n), low, high)
     values: dict[tuple[int, str, str], list[float]] = defaultdict(list)
-    for b, op, backend, latency in cur:
-        values[(_bucket_index(b, buckets), op, backend)].append(latency)
+    for b, op, backend, latency in query_raw(
+        conn, pieces, "operation_type, backend, latency", labels
+    ):
+        values[(b, op, backend)].append(latency)
+    for key, group in values.items():
+        _include(merged, key, LogHistogram.of(group), min(group), max(group))
     out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for (b, op, backend), group in values.items():
-        group.sort()
-        out[b][(op, backend)] = percentile(group, pct)
+    for (b, op, backend), (histogram, (low, high)) in merged.items():
+        out[b][(op, backend)] = histogram.percentile(pct, low, high)
     return out
 
 

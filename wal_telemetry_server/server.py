@@ -13,6 +13,7 @@ from types import FrameType
 import uvicorn
 
 from wal_telemetry_server.app import create_app
+from wal_telemetry_server.keepalive import KEEP_ALIVE_SECONDS
 from wal_telemetry_server.service import ServerOptions
 
 READY_MESSAGE = "WAL telemetry server listening on"
@@ -74,6 +75,7 @@ def serve(options: ServerOptions, host: str, port: int, log_level: str = "warnin
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _Server(config)
     try:

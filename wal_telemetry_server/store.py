@@ -1,8 +1,9 @@
 """SQLite storage of telemetry samples, settings and report states.
 
-One writer connection appends under a lock; readers borrow connections from a small pool and
-read inside one transaction, so with WAL journaling a reader sees a consistent snapshot while
-the writer appends. An in-memory store uses one connection behind the same lock instead.
+One writer connection appends under a lock; readers (at most `CONCURRENT_READS` at once) borrow
+connections from a small pool and read inside one transaction, so with WAL journaling a reader
+sees a consistent snapshot while the writer appends. An in-memory store uses one connection
+behind the same lock instead.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from wal_telemetry_server import rollups
 from wal_telemetry_server.model import GaugeSample, OperationSample
 
 SCHEMA = """
@@ -79,7 +82,11 @@ UPSERT_LATEST = (
     " WHERE excluded.ts >= gauge_latest.ts"
 )
 PRUNE_BATCH = 20_000
+BULK_CHUNK = 100_000
 MAX_IDLE_READERS = 8
+CONCURRENT_READS = 2
+"""Reads that run at once; more wait their turn. Each sqlite3 row re-takes the GIL, so dozens of
+reading threads mostly fight over it: two keep both cores busy without the convoy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,7 @@ class TelemetryStore:
         self.in_memory = self.path == ":memory:"
         self._lock = threading.RLock()
         self._pool_lock = threading.Lock()
+        self._read_slots = threading.BoundedSemaphore(CONCURRENT_READS)
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
         if self.in_memory:
@@ -115,6 +123,10 @@ class TelemetryStore:
             self._writer.execute("PRAGMA journal_mode=WAL")
             self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.executescript(SCHEMA)
+        rollups.prepare(self._writer)
+        if rollups.needs_rebuild(self._writer):
+            with self._writing() as conn:
+                rollups.rebuild(conn)
 
     @staticmethod
     def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -131,17 +143,18 @@ class TelemetryStore:
             with self._lock:
                 yield self._writer
             return
-        conn = self._borrow()
-        try:
-            conn.execute("BEGIN")
+        with self._read_slots:
+            conn = self._borrow()
             try:
-                yield conn
-            finally:
-                conn.execute("COMMIT")
-        except BaseException:
-            self._discard(conn)
-            raise
-        self._give_back(conn)
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    conn.execute("COMMIT")
+            except BaseException:
+                self._discard(conn)
+                raise
+            self._give_back(conn)
 
     def _borrow(self) -> sqlite3.Connection:
         with self._pool_lock:
@@ -205,6 +218,7 @@ class TelemetryStore:
         with self._writing() as conn:
             if op_rows:
                 conn.executemany(INSERT_OPERATION, op_rows)
+                rollups.write(conn, op_rows)
             if gauge_rows:
                 conn.executemany(INSERT_GAUGE, gauge_rows)
                 conn.executemany(
@@ -219,10 +233,8 @@ class TelemetryStore:
         written = 0
         latest: dict[tuple[str, str], tuple[float, float]] = {}
 
-        def op_rows() -> Iterator[tuple[float, str, str, str, float, int]]:
-            nonlocal written
+        def op_rows() -> Iterator[rollups.OperationRow]:
             for s in operations:
-                written += 1
                 yield (s.timestamp, s.operation_type, s.backend, s.status, s.latency, s.retries)
 
         def gauge_rows() -> Iterator[tuple[float, str, str, float]]:
@@ -233,13 +245,21 @@ class TelemetryStore:
                 yield (g.timestamp, g.name, g.backend, g.value)
 
         with self._writing() as conn:
-            conn.executemany(INSERT_OPERATION, op_rows())
+            rows = op_rows()
+            while chunk := list(islice(rows, BULK_CHUNK)):
+                conn.executemany(INSERT_OPERATION, chunk)
+                rollups.write(conn, chunk)
+                written += len(chunk)
             conn.executemany(INSERT_GAUGE, gauge_rows())
             conn.executemany(UPSERT_LATEST, [(n, b, ts, v) for (n, b), (ts, v) in latest.items()])
         return written
 
     def prune(self, before: float) -> int:
-        """Delete samples older than `before` in small transactions, so other writes go on."""
+        """Delete samples older than the start of the hour `before` falls in (so every rollup
+        row stays whole), in small transactions so other writes go on."""
+        cut = rollups.prune_before(before)
+        with self._writing() as conn:
+            rollups.prune(conn, cut)
         deleted = 0
         for table in ("operations", "gauges"):
             while True:
@@ -247,7 +267,7 @@ class TelemetryStore:
                     cur = conn.execute(
                         f"DELETE FROM {table} WHERE id IN"
                         f" (SELECT id FROM {table} WHERE ts < ? ORDER BY ts LIMIT ?)",
-                        (before, PRUNE_BATCH),
+                        (cut, PRUNE_BATCH),
                     )
                     count = cur.rowcount
                 deleted += count

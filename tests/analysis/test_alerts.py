@@ -4,7 +4,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from wal_telemetry_sdk.alerts import OPERATORS, AlertEvaluator, AlertRule, lookup
+from wal_telemetry_sdk import models
+from wal_telemetry_sdk.alerts import (
+    ANY_KEY,
+    OPERATORS,
+    REALTIME_FIELDS,
+    AlertEvaluator,
+    AlertRule,
+    check_rules,
+    format_number,
+    lookup,
+)
 
 
 def realtime(p95: float | None = None, success: float | None = None) -> dict:
@@ -118,10 +128,99 @@ def test_missing_or_none_is_no_data_and_changes_nothing():
     assert evaluator.evaluate({}, 5) == [] and len(evaluator.firing) == 1
 
 
-def test_a_field_that_is_not_a_number_is_an_error():
-    evaluator = AlertEvaluator(["operation_latency > 5"])
-    with pytest.raises(TypeError, match="operation_latency"):
-        evaluator.evaluate(realtime(p95=1), 0)
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("operation_latency.p95 > 5", "unknown field 'operation_latency.p95'"),
+        ("throughput.valu > 0", "unknown field 'throughput.valu'"),
+        ("latency>5", "'latency' is not a number"),
+        ("operation_latency > 5", "'operation_latency' is not a number"),
+        ("success_rate.by_key < 1", "'success_rate.by_key' is not a number"),
+        ("backend_health.ipfs.status > 0", "'backend_health.ipfs.status' is not a number"),
+        ("latency..mean > 1", "unknown field 'latency..mean'"),
+    ],
+)
+def test_a_rule_on_a_field_that_is_not_a_number_of_the_result_fails_before_any_tick(text, problem):
+    with pytest.raises(ValueError) as caught:
+        AlertEvaluator([text])
+    message = str(caught.value)
+    assert f"alert rule {' '.join(text.split())!r}: {problem};" in message
+    assert "operation_latency.percentile_95" in message and "success_rate.value" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "operation_latency.percentile_95 > 500",
+        "success_rate.by_key.append:json < 0.9",
+        "backend_health.ipfs.value < 1",
+        "latency.cat:ipfs.percentile_95 > 0.5",
+        "status_distribution.failure > 10",
+    ],
+)
+def test_rules_on_numbers_of_the_result_and_its_maps_are_accepted(text):
+    assert check_rules([text])[0].name == text
+
+
+def test_the_valid_fields_are_every_number_of_the_realtime_model():
+    numbers = {"average", "median", "minimum", "maximum", "percentile_95", "percentile_99"}
+    assert {f"operation_latency.{name}" for name in numbers} <= set(REALTIME_FIELDS)
+    assert "operation_latency.count" in REALTIME_FIELDS
+    assert f"success_rate.by_key.{ANY_KEY}" in REALTIME_FIELDS
+    assert not {"success", "operation", "backend_health.*.status", "extra"} & set(REALTIME_FIELDS)
+    # Every field is a number on a result whose maps have one key, "k".
+    summary = models.ValueSummary(value=1.0, by_key={"k": 2.0})
+    metrics = models.RealtimeMetrics(
+        success=True,
+        operation="get_realtime_telemetry",
+        timestamp=1.0,
+        window_seconds=60.0,
+        operation_latency=models.LatencySummary(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7),
+        success_rate=summary,
+        error_rate=summary,
+        throughput=summary,
+        operation_count=summary,
+        queue_size=summary,
+        retry_count=summary,
+        backend_health={"k": models.BackendHealth("online", 1.0)},
+        latency={"k": models.LatencyStats(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)},
+        status_distribution={"k": 3.0},
+    )
+    for field in REALTIME_FIELDS:
+        value = lookup(metrics, field.replace(ANY_KEY, "k"))
+        assert isinstance(value, int | float) and not isinstance(value, bool), field
+
+
+def test_fields_none_skips_the_field_check_for_other_values():
+    evaluator = AlertEvaluator(["n > 1"], fields=None)
+    assert [e.state for e in evaluator.evaluate({"n": 2}, 0)] == ["firing"]
+    with pytest.raises(TypeError, match="'n'"):
+        evaluator.evaluate({"n": "two"}, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (2524.64, "2,524.64"),
+        (2500.0, "2,500"),
+        (0.99, "0.99"),
+        (0.0001234, "0.0001234"),
+        (45.1234567, "45.1235"),
+        (-0.0, "0"),
+        (1e-9, "0.000000001"),
+        (123456789.123, "123,456,789"),
+    ],
+)
+def test_format_number_never_uses_an_exponent(value, text):
+    assert format_number(value) == text
+
+
+def test_alert_messages_format_value_and_threshold_alike():
+    evaluator = AlertEvaluator(["operation_latency.percentile_95 > 2.5e3"])
+    (event,) = evaluator.evaluate(realtime(p95=2524.64), 0)
+    assert event.message == (
+        "FIRING operation_latency.percentile_95 > 2.5e3: value 2,524.64, threshold > 2,500"
+    )
 
 
 class Subscriptable:

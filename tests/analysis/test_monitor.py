@@ -144,7 +144,9 @@ def test_keyboard_interrupt_from_fetch_ends_run_cleanly(client_kind):
 
 def test_alerts_see_each_value_after_the_callback(client_kind):
     order = []
-    alerts = AlertEvaluator(["n >= 2"], on_event=lambda e: order.append(("alert", e.iteration)))
+    alerts = AlertEvaluator(
+        ["n >= 2"], on_event=lambda e: order.append(("alert", e.iteration)), fields=None
+    )
     run_until(client_kind, 3, Clocked(), lambda m, i: order.append(("callback", i)), alerts=alerts)
     assert order == [
         ("callback", 0),
@@ -222,7 +224,7 @@ async def test_async_monitor_is_drift_free_with_async_callbacks_and_errors():
 async def test_async_monitor_sync_callback_alerts_and_keyboard_interrupt():
     fetch = AsyncClocked(fail_on=(3,), exc=KeyboardInterrupt())
     events = []
-    alerts = AlertEvaluator(["n > 1"], on_event=events.append)
+    alerts = AlertEvaluator(["n > 1"], on_event=events.append, fields=None)
     seen = []
     monitor = AsyncMonitor(fetch, lambda m, i: seen.append(i), interval=0.01, alerts=alerts)
     await monitor.run()

@@ -200,6 +200,9 @@ def test_report_poller_and_download_on_both_dialects(
     poller = client.begin_generate_report(on_progress=lambda p: progress.append(p.state))
     finished = poller.result(timeout=120)
     assert poller.done() and poller.status() == "complete" and progress[-1] == "complete"
+    assert finished.report_id == poller.report_id and set(finished.urls) == set(finished.files)
+    page = httpx.get(finished.urls["report.html"], timeout=30)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     written = client.download_report(poller.report_id, tmp_path / "reference")
     assert sorted(path.name for path in written) == sorted(finished.files)
     assert all(path.stat().st_size > 0 for path in written)

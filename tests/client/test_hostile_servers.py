@@ -68,7 +68,7 @@ def test_a_gzip_bomb_stops_at_the_size_cap(client_kind: Kind) -> None:
         )
     outcome, peak_mib = done.stdout.split()
     assert outcome == "APIResponseValidationError", done.stderr[-2000:]
-    assert int(peak_mib) < 200, f"peak resident memory {peak_mib} MiB"
+    assert int(peak_mib) < 150, f"peak resident memory {peak_mib} MiB"  # 64 MiB cap + the SDK
 
 
 @pytest.mark.parametrize(

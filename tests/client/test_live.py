@@ -141,6 +141,7 @@ def test_open_browser_opens_the_servers_urls(client: Any, monkeypatch: pytest.Mo
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
     report = client.generate_report(open_browser=True)
+    assert client.get_report_file(report.report_id, "report.html").content  # complete when opened
     chart = client.get_visualization("operation_latency", backend="json", open_browser=True)
     assert chart.opened_in_browser and chart.content is None
     assert opened[0] == f"{client.base_url}{report.report_url}"
@@ -201,3 +202,11 @@ def test_api_key_is_sent_as_a_bearer_token(client_kind: Kind) -> None:
             wrong.get_config()
         with make_client(client_kind, server.url, api_key="integration-key") as authorised:
             assert authorised.get_config().success
+
+
+def test_idle_connections_are_kept_a_second_less_than_the_server_says(client: Any) -> None:
+    """The reference server sends `Keep-Alive: timeout=75`; without it the SDK keeps 4 s."""
+    client.get_config()
+    pool = client._transport.inner
+    core = getattr(pool, "_pool", pool)  # httpx's transport holds an httpcore pool
+    assert client._transport.idle_expiry == core._keepalive_expiry == 74

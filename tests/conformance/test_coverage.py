@@ -1,4 +1,5 @@
-"""The coverage table: every operation of openapi.yaml in every layer, and the README up to date.
+"""The coverage tables: every operation of openapi.yaml in every layer, every helper in both
+languages, and the README up to date.
 
 A missing cell fails its test.
 """
@@ -42,6 +43,28 @@ def test_the_table_lists_every_operation_of_the_spec() -> None:
 @pytest.mark.parametrize(("operation", "column"), _cells())
 def test_every_operation_is_covered_in_every_column(operation: str, column: str) -> None:
     assert ROWS[operation][column], f"{operation} has no {column}"
+
+
+HELPERS = coverage_table.helper_rows()
+
+
+@pytest.mark.parametrize(
+    ("helper", "column"),
+    [
+        pytest.param(row["Helper"], column, id=f"{row['Helper']}-{column}")
+        for row in HELPERS
+        for column in coverage_table.HELPER_COLUMNS
+    ],
+)
+def test_every_helper_is_covered_in_both_languages(helper: str, column: str) -> None:
+    row = next(row for row in HELPERS if row["Helper"] == helper)
+    assert row[column], f"{helper} has no {column}"
+
+
+def test_the_helper_check_sees_a_missing_typescript_export() -> None:
+    assert coverage_table.typescript_helper("index", "NoSuchHelper", None) is None
+    assert coverage_table.typescript_helper("index", "WALTelemetryClient", "noSuchMethod") is None
+    assert coverage_table.python_helper("", "WALTelemetryClient.no_such_method") is None
 
 
 def test_readme_table_is_up_to_date() -> None:

@@ -1,11 +1,13 @@
 """`AsyncWALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
 
+import attrs
 import httpx
 from wal_telemetry_api_client import Client
 from wal_telemetry_api_client.api.config import get_config, update_config
@@ -78,6 +80,8 @@ from wal_telemetry_sdk.models import (
 )
 
 __all__ = ["AsyncWALTelemetryClient"]
+
+logger = logging.getLogger("wal_telemetry_sdk")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -185,7 +189,8 @@ class AsyncWALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default).
+        """Start a report over a time range (the last 24 hours by default); with `open_browser`,
+        open it once it is complete (waiting up to the client's timeout).
 
         The request carries an idempotency key: where the server honours it, retries are as
         safe as for any other request; elsewhere it is retried only when nothing was sent.
@@ -198,9 +203,27 @@ class AsyncWALTelemetryClient(ClientBase):
             body=body,
             idempotency_key=new_idempotency_key(),
         )
-        if open_browser and report.report_url:
+        if open_browser and report.report_url and await self._ready(report):
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
         return report
+
+    async def _ready(self, report: ReportResult) -> bool:
+        """Wait (up to the client's timeout) until a report is complete, to open it then."""
+        if not report.report_id:
+            return True
+        report_id = checked_report_id(report.report_id)
+        poller = AsyncReportPoller(report_id, lambda: self.report_progress(report_id))
+        if await poller.wait(self.timeout) and poller.status() == "complete":
+            return True
+        poller.cancel()
+        logger.warning(
+            "Report %s is %s after %s s; open %s when it is complete",
+            report_id,
+            poller.status(),
+            self.timeout,
+            report.report_url,
+        )
+        return False
 
     async def get_report_file(
         self, report_id: str, file_name: str, save_path: str | os.PathLike[str] | None = None
@@ -448,7 +471,8 @@ class AsyncWALTelemetryClient(ClientBase):
         if self._offers_report_status:
             try:
                 status = await self.get_report_status(report_id)
-                return ReportProgress(status.status, status.files, status.extra.get("error"))
+                progress = ReportProgress(status.status, status.files, status.extra.get("error"))
+                return self._located(report_id, progress)
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
@@ -456,8 +480,16 @@ class AsyncWALTelemetryClient(ClientBase):
         try:
             page = await self.get_report_file(report_id, REPORT_PAGE)
         except NotFoundError:
-            return ReportProgress(state="pending")
-        return progress_from_page(page.content or b"")
+            return self._located(report_id, ReportProgress(state="pending"))
+        return self._located(report_id, progress_from_page(page.content or b""))
+
+    def _located(self, report_id: str, progress: ReportProgress) -> ReportProgress:
+        """`progress` with the report's id and the URL of each of its files."""
+        urls = {
+            name: arguments.report_file_url(self.base_url, report_id, name)
+            for name in progress.files
+        }
+        return attrs.evolve(progress, report_id=report_id, urls=urls)
 
     async def download_report(
         self, report_id: str, directory: str | os.PathLike[str], *, timeout: float = 120

@@ -67,6 +67,14 @@ def async_connection_pool(verify: bool, limits: httpx.Limits) -> httpx.AsyncBase
     )
 
 
+def set_idle_expiry(pool: httpx.AsyncBaseTransport, seconds: float) -> None:
+    """Keep the pool's idle connections `seconds`, the open ones included."""
+    from wal_telemetry_sdk._async.pool import AsyncPoolTransport
+
+    if isinstance(pool, AsyncPoolTransport):
+        pool.set_idle_expiry(seconds)
+
+
 class AsyncEvent:
     """A flag tasks can wait on, with an optional timeout like `threading.Event.wait`."""
 

@@ -11,6 +11,7 @@ connections themselves are httpcore's `AsyncHTTPConnection` (HTTP/1.1), unchange
 import asyncio
 import collections
 import contextlib
+import weakref
 from collections.abc import AsyncIterator, Iterator
 
 import httpcore
@@ -66,10 +67,20 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
         self._network_backend = network_backend
+        self._connections: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._idle: list[Connection] = []
         self._waiters: collections.deque[asyncio.Future[Handover]] = collections.deque()
         self._slots_taken = 0
         self._closed = False
+
+    def set_idle_expiry(self, seconds: float) -> None:
+        """Keep idle connections `seconds`: new ones, and the open ones from their next response
+        on (httpcore reads the expiry when a response ends)."""
+        self._keepalive_expiry = seconds
+        for connection in list(self._connections):
+            connection._keepalive_expiry = seconds
+            if connection._connection is not None:
+                connection._connection._keepalive_expiry = seconds  # type: ignore[attr-defined]
 
     @property
     def open_connections(self) -> int:
@@ -170,12 +181,14 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
             self._slots_taken -= 1
 
     def _new_connection(self, origin: httpcore.Origin) -> Connection:
-        return Connection(
+        connection = Connection(
             origin=origin,
             ssl_context=self._ssl_context,
             keepalive_expiry=self._keepalive_expiry,
             network_backend=self._network_backend,
         )
+        self._connections.add(connection)
+        return connection
 
 
 class PooledStream(httpx.AsyncByteStream):

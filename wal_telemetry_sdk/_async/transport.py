@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from wal_telemetry_sdk._async.io import async_connection_pool, async_sleep
+from wal_telemetry_sdk._async.io import async_connection_pool, async_sleep, set_idle_expiry
 from wal_telemetry_sdk._bodies import BoundedBody, in_memory, size_limit
 from wal_telemetry_sdk._config import Settings
 from wal_telemetry_sdk._error_mapping import arrived, error_from_response, network_error
@@ -17,6 +17,7 @@ from wal_telemetry_sdk._request_policy import (
     POOL_LIMITS,
     RetryBudget,
     echoes_idempotency,
+    learnt_expiry,
     log_response,
 )
 
@@ -36,6 +37,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.settings = settings
         self.owns_inner = owns_inner
         self.keys_honoured = False  # learnt from the first echoed idempotency key
+        self.idle_expiry = POOL_LIMITS.keepalive_expiry  # learnt from `Keep-Alive: timeout=`
+        self.advertised = ""  # the last `Keep-Alive` header seen
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         settings = self.settings
@@ -68,6 +71,13 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def read_whole(self, request: httpx.Request, limit: int) -> httpx.Response:
         """One attempt: the response with its whole body, decompressed within `limit` bytes."""
         response = await self.inner.handle_async_request(request)
+        advertised = response.headers.get("keep-alive", "")
+        if advertised != self.advertised and self.owns_inner:
+            self.advertised = advertised
+            expiry = learnt_expiry(advertised)
+            if expiry is not None and expiry != self.idle_expiry:
+                set_idle_expiry(self.inner, expiry)
+                self.idle_expiry = expiry
         if response.is_stream_consumed:  # built in memory (a mock transport): already whole
             return in_memory(response, request, limit)
         try:

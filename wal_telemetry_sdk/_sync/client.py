@@ -1,12 +1,14 @@
 # Generated from wal_telemetry_sdk/_async/client.py by scripts/unasync.py: do not edit.
 """`WALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
 
+import attrs
 import httpx
 from wal_telemetry_api_client import Client
 from wal_telemetry_api_client.api.config import get_config, update_config
@@ -79,6 +81,8 @@ from wal_telemetry_sdk.models import (
 )
 
 __all__ = ["WALTelemetryClient"]
+
+logger = logging.getLogger("wal_telemetry_sdk")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -186,7 +190,8 @@ class WALTelemetryClient(ClientBase):
         end_time: arguments.Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
-        """Start a report over a time range (the last 24 hours by default).
+        """Start a report over a time range (the last 24 hours by default); with `open_browser`,
+        open it once it is complete (waiting up to the client's timeout).
 
         The request carries an idempotency key: where the server honours it, retries are as
         safe as for any other request; elsewhere it is retried only when nothing was sent.
@@ -199,9 +204,27 @@ class WALTelemetryClient(ClientBase):
             body=body,
             idempotency_key=new_idempotency_key(),
         )
-        if open_browser and report.report_url:
+        if open_browser and report.report_url and self._ready(report):
             open_in_browser(arguments.absolute_url(self.base_url, report.report_url))
         return report
+
+    def _ready(self, report: ReportResult) -> bool:
+        """Wait (up to the client's timeout) until a report is complete, to open it then."""
+        if not report.report_id:
+            return True
+        report_id = checked_report_id(report.report_id)
+        poller = ReportPoller(report_id, lambda: self.report_progress(report_id))
+        if poller.wait(self.timeout) and poller.status() == "complete":
+            return True
+        poller.cancel()
+        logger.warning(
+            "Report %s is %s after %s s; open %s when it is complete",
+            report_id,
+            poller.status(),
+            self.timeout,
+            report.report_url,
+        )
+        return False
 
     def get_report_file(
         self, report_id: str, file_name: str, save_path: str | os.PathLike[str] | None = None
@@ -441,7 +464,8 @@ class WALTelemetryClient(ClientBase):
         if self._offers_report_status:
             try:
                 status = self.get_report_status(report_id)
-                return ReportProgress(status.status, status.files, status.extra.get("error"))
+                progress = ReportProgress(status.status, status.files, status.extra.get("error"))
+                return self._located(report_id, progress)
             except NotFoundError as error:
                 if not is_missing_operation(error):
                     raise
@@ -449,8 +473,16 @@ class WALTelemetryClient(ClientBase):
         try:
             page = self.get_report_file(report_id, REPORT_PAGE)
         except NotFoundError:
-            return ReportProgress(state="pending")
-        return progress_from_page(page.content or b"")
+            return self._located(report_id, ReportProgress(state="pending"))
+        return self._located(report_id, progress_from_page(page.content or b""))
+
+    def _located(self, report_id: str, progress: ReportProgress) -> ReportProgress:
+        """`progress` with the report's id and the URL of each of its files."""
+        urls = {
+            name: arguments.report_file_url(self.base_url, report_id, name)
+            for name in progress.files
+        }
+        return attrs.evolve(progress, report_id=report_id, urls=urls)
 
     def download_report(
         self, report_id: str, directory: str | os.PathLike[str], *, timeout: float = 120

@@ -56,6 +56,22 @@ def connection_pool(verify: bool, limits: httpx.Limits) -> httpx.BaseTransport:
     return transport
 
 
+def set_idle_expiry(pool: httpx.BaseTransport, seconds: float) -> None:
+    """Keep the pool's idle connections `seconds`, the open ones included.
+
+    httpcore reads each connection's expiry when a response ends, so the attributes set here
+    apply from the response in progress on; they are private to httpcore 1.x.
+    """
+    core = getattr(pool, "_pool", None)
+    if core is None:
+        return
+    core._keepalive_expiry = seconds
+    for connection in list(core._connections):
+        connection._keepalive_expiry = seconds
+        if connection._connection is not None:
+            connection._connection._keepalive_expiry = seconds
+
+
 class Background:
     """`run()` going on in a daemon thread."""
 

@@ -17,9 +17,10 @@ from wal_telemetry_sdk._request_policy import (
     POOL_LIMITS,
     RetryBudget,
     echoes_idempotency,
+    learnt_expiry,
     log_response,
 )
-from wal_telemetry_sdk._sync.io import connection_pool, sleep
+from wal_telemetry_sdk._sync.io import connection_pool, set_idle_expiry, sleep
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -35,6 +36,8 @@ class RetryTransport(httpx.BaseTransport):
         self.settings = settings
         self.owns_inner = owns_inner
         self.keys_honoured = False  # learnt from the first echoed idempotency key
+        self.idle_expiry = POOL_LIMITS.keepalive_expiry  # learnt from `Keep-Alive: timeout=`
+        self.advertised = ""  # the last `Keep-Alive` header seen
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         settings = self.settings
@@ -67,6 +70,13 @@ class RetryTransport(httpx.BaseTransport):
     def read_whole(self, request: httpx.Request, limit: int) -> httpx.Response:
         """One attempt: the response with its whole body, decompressed within `limit` bytes."""
         response = self.inner.handle_request(request)
+        advertised = response.headers.get("keep-alive", "")
+        if advertised != self.advertised and self.owns_inner:
+            self.advertised = advertised
+            expiry = learnt_expiry(advertised)
+            if expiry is not None and expiry != self.idle_expiry:
+                set_idle_expiry(self.inner, expiry)
+                self.idle_expiry = expiry
         if response.is_stream_consumed:  # built in memory (a mock transport): already whole
             return in_memory(response, request, limit)
         try:

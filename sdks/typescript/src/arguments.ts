@@ -340,3 +340,11 @@ export function describe(value: unknown): string {
     return String(value);
   }
 }
+
+/** A value as Python's `repr` shows it (strings in single quotes), so messages read the same. */
+export function repr(value: unknown): string {
+  if (typeof value !== "string") {
+    return String(value);
+  }
+  return value.includes("'") && !value.includes('"') ? `"${value}"` : `'${value}'`;
+}

@@ -19,8 +19,9 @@ import {
   reportStatusFromBody,
   timeSeriesFromBody,
 } from "./dialects.js";
-import { APIResponseValidationError } from "./errors.js";
-import { checkedFileName, checkedReportId, saveAtomically } from "./files.js";
+import { AlertEvaluator, type AlertEvent, type AlertRule } from "./alerts.js";
+import { APIResponseValidationError, NotFoundError } from "./errors.js";
+import { checkedFileName, checkedReportId } from "./files.js";
 import type { operations, paths } from "./generated/openapi.js";
 import {
   asResult,
@@ -33,7 +34,16 @@ import {
   type ReportStatusResult,
   type TimeSeriesResult,
 } from "./models.js";
-import { metricsOverTime, type OverTimeOptions, plan } from "./overTime.js";
+import { iterate, monitor, type MonitorOptions, type MonitorTick } from "./monitor.js";
+import {
+  fromServerBuckets,
+  type OverTimeOptions,
+  perBucketRequests,
+  plan,
+  stepSeconds,
+} from "./overTime.js";
+import { progressFromPage, REPORT_PAGE } from "./reportPages.js";
+import { ReportPoller, type ReportPollerOptions, type ReportProgress } from "./reportPoller.js";
 import { failureFromEnvelope } from "./responses.js";
 import { DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy, Transport } from "./transport.js";
 import { VERSION } from "./version.js";
@@ -73,17 +83,19 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Arguments of `getReportFile` besides the report id and file name. */
-export interface ReportFileOptions extends CallOptions {
-  /** Also write the file here, atomically. */
-  savePath?: string | undefined;
+/** Arguments of `getVisualization` besides the metric type. */
+export interface VisualizationCallOptions extends args.VisualizationOptions, CallOptions {}
+
+/** Arguments of `monitorRealtime`. */
+export interface MonitorRealtimeOptions extends MonitorOptions {
+  /** Rules such as `"operation_latency.percentile_95 > 500 for 3"`, checked before any fetch. */
+  alerts?: Iterable<AlertRule | string> | undefined;
+  /** Told of every alert that starts firing or resolves. */
+  onAlert?: ((event: AlertEvent) => void) | undefined;
 }
 
-/** Arguments of `getVisualization` besides the metric type. */
-export interface VisualizationCallOptions extends args.VisualizationOptions, CallOptions {
-  /** Also write the chart here, atomically. */
-  savePath?: string | undefined;
-}
+/** Arguments of `beginGenerateReport`. */
+export interface BeginReportOptions extends args.ReportOptions, ReportPollerOptions, CallOptions {}
 
 /** Every operation of the spec, and the client method that calls it (checked by `tsc`). */
 export const OPERATION_METHODS = {
@@ -106,15 +118,20 @@ interface Settings {
 }
 
 /**
- * Client for the WAL telemetry API (`/api/v0/wal/telemetry`).
+ * Client for the WAL telemetry API (`/api/v0/wal/telemetry`). It needs only `fetch`,
+ * `AbortController`, `URL` and web streams, so it runs in Node, Deno, Bun, browsers and edge
+ * runtimes; file downloads live in the `"./node"` entry point.
  *
- * One instance may serve any number of concurrent calls; nothing in it changes after
- * construction. Use `withOptions()` for another timeout or retry count.
+ * One instance may serve any number of concurrent calls; its settings never change after
+ * construction (it only remembers whether the server lacks an operation it can do without).
+ * Use `withOptions()` for another timeout or retry count.
  */
 export class WALTelemetryClient {
   readonly #settings: Settings;
   readonly #transport: Transport;
   readonly #api: Client<paths>;
+  #offersTimeSeries = true;
+  #offersReportStatus = true;
 
   constructor(options: ClientOptions = {}, transport?: Transport) {
     this.#settings = resolveSettings(options);
@@ -154,8 +171,9 @@ export class WALTelemetryClient {
   }
 
   /** A copy with another timeout or retry count that sends through the same `fetch`. */
-  withOptions(options: { timeout?: number; maxRetries?: number }): WALTelemetryClient {
-    return new WALTelemetryClient(
+  withOptions(options: { timeout?: number; maxRetries?: number }): this {
+    const Client = this.constructor as new (options: ClientOptions, transport: Transport) => this;
+    return new Client(
       {
         baseUrl: this.#settings.baseUrl,
         apiKey: this.#settings.apiKey,
@@ -213,11 +231,11 @@ export class WALTelemetryClient {
     return parsed(data, response, reportStatusFromBody);
   }
 
-  /** One file of a report; with `savePath`, also written there atomically. */
+  /** One file of a report. */
   async getReportFile(
     reportId: string,
     fileName: string,
-    options: ReportFileOptions = {},
+    options: CallOptions = {},
   ): Promise<FileResult> {
     const report_id = checkedReportId(reportId);
     const file_name = checkedFileName(fileName);
@@ -229,8 +247,8 @@ export class WALTelemetryClient {
         signal: options.signal ?? null,
       },
     );
-    const url = `${this.baseUrl}${API_PREFIX}/reports/${report_id}/${file_name}`;
-    return fileResult(data as unknown as ArrayBuffer | undefined, response, url, options.savePath);
+    const url = this.reportFileUrl(report_id, file_name);
+    return fileResult(data as unknown as ArrayBuffer | undefined, response, url);
   }
 
   /**
@@ -252,7 +270,6 @@ export class WALTelemetryClient {
       data as unknown as ArrayBuffer | undefined,
       response,
       this.visualizationUrl(request),
-      options.savePath,
     );
   }
 
@@ -288,14 +305,121 @@ export class WALTelemetryClient {
   }
 
   /**
-   * A metric averaged per 'hour', 'day' or 'week' bucket (the last 24 hours by default), one
-   * `getMetrics` request per bucket, as the seed client does it on every server.
+   * A metric averaged per bucket: 'hour', 'day', 'week' or a step in seconds (the last 24
+   * hours by default). One server-side query where the server offers it; otherwise one
+   * `getMetrics` request per bucket, at most 8 at a time.
    */
   async getMetricsOverTime(options: OverTimeOptions & CallOptions): Promise<MetricsOverTime> {
     const overTime = plan(options);
+    const { signal, operationType, backend, status } = options;
+    if (this.#offersTimeSeries) {
+      try {
+        const result = await this.getTimeSeries({
+          metricType: overTime.metric_type,
+          startTime: overTime.start_time,
+          endTime: overTime.end_time,
+          step: stepSeconds(overTime.interval),
+          aggregation: "average",
+          operationType,
+          backend,
+          status,
+          signal,
+        });
+        return fromServerBuckets(overTime, result);
+      } catch (error) {
+        if (!isMissingOperation(error)) {
+          throw error;
+        }
+        this.#offersTimeSeries = false;
+      }
+    }
     const getMetrics = (metrics: args.MetricsOptions): Promise<MetricsResult> =>
-      this.getMetrics({ ...metrics, signal: options.signal });
-    return metricsOverTime(getMetrics, overTime, options);
+      this.getMetrics({ ...metrics, signal });
+    return perBucketRequests(getMetrics, overTime, options);
+  }
+
+  /**
+   * Call `callback(metrics, tick)` every `interval` seconds (5 by default) for `duration` (or
+   * until `signal` aborts); resolves with the number of ticks. Ticks are drift-free. A failed
+   * fetch (after the client's retries) goes to `onError` and monitoring goes on: the callback
+   * still runs, with the last good reading and `tick.fresh` false, `tick.lastGoodAt` and
+   * `tick.errorsSinceGood`. Alert rules are checked before the first request; firing and
+   * resolved events go to `onAlert`.
+   */
+  async monitorRealtime(
+    callback: (metrics: RealtimeMetrics | null, tick: MonitorTick) => void | Promise<void>,
+    options: MonitorRealtimeOptions = {},
+  ): Promise<number> {
+    const rules = [...(options.alerts ?? [])];
+    const alerts = rules.length ? new AlertEvaluator(rules, { onEvent: options.onAlert }) : null;
+    return monitor((signal) => this.getRealtimeMetrics({ signal }), callback, {
+      ...options,
+      alerts,
+    });
+  }
+
+  /** Real-time metrics every `interval` seconds as an async iterator; a failed fetch ends it. */
+  iterRealtime(
+    options: Pick<MonitorOptions, "interval" | "duration" | "signal"> = {},
+  ): AsyncGenerator<RealtimeMetrics> {
+    return iterate((signal) => this.getRealtimeMetrics({ signal }), options);
+  }
+
+  /**
+   * Start a report and return a poller: `result({ timeout })`, `status()`, `done()`,
+   * `cancel()`. It follows the server's report status, or, on servers without one, waits until
+   * the report's page stops answering 404. The result has the report's id, files and URLs.
+   */
+  async beginGenerateReport(options: BeginReportOptions = {}): Promise<ReportPoller> {
+    const report = await this.generateReport(options);
+    const reportId = checkedReportId(report.report_id ?? "");
+    return new ReportPoller(
+      reportId,
+      (signal) => this.reportProgress(reportId, { signal }),
+      (fileName) => this.reportFileUrl(reportId, fileName),
+      options,
+    );
+  }
+
+  /** Where a report is: the server's status, or its page's existence where there is none. */
+  async reportProgress(reportId: string, options: CallOptions = {}): Promise<ReportProgress> {
+    const id = checkedReportId(reportId);
+    if (this.#offersReportStatus) {
+      try {
+        const status = await this.getReportStatus(id, options);
+        const detail = status.extra["error"];
+        return {
+          state: status.status,
+          files: status.files,
+          detail: typeof detail === "string" ? detail : null,
+        };
+      } catch (error) {
+        if (!isMissingOperation(error)) {
+          throw error;
+        }
+        this.#offersReportStatus = false;
+      }
+    }
+    try {
+      const page = await this.getReportFile(id, REPORT_PAGE, options);
+      return progressFromPage(page.content ?? new Uint8Array());
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return { state: "pending", files: [], detail: null };
+      }
+      throw error;
+    }
+  }
+
+  /** Whether the server has `GET /reports/{id}` (false once it answered a bare 404). */
+  protected get offersReportStatus(): boolean {
+    return this.#offersReportStatus;
+  }
+
+  /** The URL of one file of a report. */
+  reportFileUrl(reportId: string, fileName: string): string {
+    const id = checkedReportId(reportId);
+    return `${this.baseUrl}${API_PREFIX}/reports/${id}/${checkedFileName(fileName)}`;
   }
 
   /** The chart's URL with its query, as a browser would fetch it. */
@@ -364,24 +488,26 @@ function invalidBody(error: unknown, response: Response): APIResponseValidationE
 }
 
 /**
- * A downloaded file, written atomically to `savePath` when one is given.
+ * A downloaded file.
  * @internal Exported for the conformance tests.
  */
-export async function fileResult(
+export function fileResult(
   data: ArrayBuffer | undefined,
   response: Response,
   url: string,
-  savePath: string | undefined,
-): Promise<FileResult> {
-  const content = new Uint8Array(data ?? new ArrayBuffer(0));
-  const saved = savePath === undefined ? null : await saveAtomically(savePath, content);
+): FileResult {
   return asResult({
     url,
-    content,
+    content: new Uint8Array(data ?? new ArrayBuffer(0)),
     content_type: response.headers.get("content-type"),
-    saved_path: saved,
+    saved_path: null,
     opened_in_browser: false,
   });
+}
+
+/** Whether an error is a 404 meaning the server has no such operation (a bare "Not Found"). */
+export function isMissingOperation(error: unknown): boolean {
+  return error instanceof NotFoundError && error.detail === "Not Found";
 }
 
 function formBody(form: Record<string, unknown>): URLSearchParams {
@@ -393,17 +519,16 @@ function formBody(form: Record<string, unknown>): URLSearchParams {
 }
 
 function resolveSettings(options: ClientOptions): Settings {
-  const env = typeof process === "object" ? process.env : {};
-  const baseUrl = options.baseUrl ?? (env[ENV_BASE_URL] || DEFAULT_BASE_URL);
+  const baseUrl = options.baseUrl ?? (environment(ENV_BASE_URL) || DEFAULT_BASE_URL);
   if (!/^https?:\/\//u.test(baseUrl)) {
     throw new RangeError(
       `baseUrl must start with http:// or https://, got ${JSON.stringify(baseUrl)}`,
     );
   }
-  const apiKey = options.apiKey !== undefined ? options.apiKey : env[ENV_API_KEY] || null;
+  const apiKey = options.apiKey !== undefined ? options.apiKey : environment(ENV_API_KEY) || null;
   let timeout = options.timeout;
   if (timeout === undefined) {
-    const text = (env[ENV_TIMEOUT] ?? "").trim();
+    const text = (environment(ENV_TIMEOUT) ?? "").trim();
     timeout = text ? Number(text) : DEFAULT_TIMEOUT;
     if (Number.isNaN(timeout)) {
       throw new RangeError(
@@ -419,4 +544,17 @@ function resolveSettings(options: ClientOptions): Settings {
     throw new RangeError(`maxRetries must be a whole number of at least 0, got ${maxRetries}`);
   }
   return { baseUrl: baseUrl.replace(/\/+$/u, ""), apiKey: apiKey || null, timeout, maxRetries };
+}
+
+/**
+ * An environment variable where the runtime has them (Node, Bun, Deno with `--allow-env`);
+ * undefined in browsers, edge runtimes, and where reading it is not permitted.
+ */
+function environment(name: string): string | undefined {
+  const runtime = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  try {
+    return runtime.process?.env?.[name];
+  } catch {
+    return undefined;
+  }
 }

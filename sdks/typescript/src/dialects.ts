@@ -38,7 +38,11 @@ import {
   type TimeSeriesResult,
   type ValueSummary,
 } from "./models.js";
+import type { components } from "./generated/openapi.js";
 import { isRecord } from "./responses.js";
+import { factorOf, treeInUnits } from "./units.js";
+
+type Schemas = components["schemas"];
 
 const MILLISECONDS = 1000;
 
@@ -47,57 +51,86 @@ export class BodyError extends Error {
   override name = "BodyError";
 }
 
-/** The properties each response schema declares; everything else a server sends is `extra`. */
+/** Every property of a schema, each once: `satisfies` fails `tsc` on a missing or unknown one. */
+type Properties<Name extends keyof Schemas> = Record<keyof Schemas[Name], true>;
+
+/**
+ * The properties each response schema declares; everything else a server sends is `extra`.
+ * Checked against the generated types, so a spec change that adds a property fails `tsc` here.
+ */
 const KNOWN = {
-  metrics: ["success", "operation", "timestamp", "metrics", "metric_type", "aggregation", "error"],
-  realtime: [
-    "success",
-    "operation",
-    "timestamp",
-    "window_seconds",
-    "latency",
-    "success_rate",
-    "error_rate",
-    "throughput",
-    "status_distribution",
-    "operation_latency",
-    "operation_count",
-    "queue_size",
-    "retry_count",
-    "backend_health",
-    "error",
-  ],
-  report: [
-    "success",
-    "operation",
-    "timestamp",
-    "report_id",
-    "report_path",
-    "report_url",
-    "status",
-    "error",
-  ],
-  reportStatus: ["success", "report_id", "status", "files", "created_at", "completed_at", "error"],
-  config: ["success", "operation", "timestamp", "config", "warning", "error"],
-  settings: [
-    "enabled",
-    "metrics_path",
-    "retention_days",
-    "sampling_interval",
-    "enable_detailed_timing",
-    "operation_hooks",
-  ],
-  timeSeries: [
-    "success",
-    "operation",
-    "timestamp",
-    "metric_type",
-    "aggregation",
-    "start_time",
-    "end_time",
-    "step",
-    "buckets",
-  ],
+  metrics: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    metrics: true,
+    metric_type: true,
+    aggregation: true,
+    error: true,
+  } satisfies Properties<"MetricsResponse">),
+  realtime: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    window_seconds: true,
+    latency: true,
+    success_rate: true,
+    error_rate: true,
+    throughput: true,
+    status_distribution: true,
+    operation_latency: true,
+    operation_count: true,
+    queue_size: true,
+    retry_count: true,
+    backend_health: true,
+    error: true,
+  } satisfies Properties<"RealtimeMetrics">),
+  report: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    report_id: true,
+    report_path: true,
+    report_url: true,
+    status: true,
+    error: true,
+  } satisfies Properties<"ReportResponse">),
+  reportStatus: Object.keys({
+    success: true,
+    report_id: true,
+    status: true,
+    files: true,
+    created_at: true,
+    completed_at: true,
+    error: true,
+  } satisfies Properties<"ReportStatus">),
+  config: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    config: true,
+    warning: true,
+    error: true,
+  } satisfies Properties<"ConfigResponse">),
+  settings: Object.keys({
+    enabled: true,
+    metrics_path: true,
+    retention_days: true,
+    sampling_interval: true,
+    enable_detailed_timing: true,
+    operation_hooks: true,
+  } satisfies Properties<"TelemetryConfig">),
+  timeSeries: Object.keys({
+    success: true,
+    operation: true,
+    timestamp: true,
+    metric_type: true,
+    aggregation: true,
+    start_time: true,
+    end_time: true,
+    step: true,
+    buckets: true,
+  } satisfies Properties<"TimeSeriesResponse">),
 } as const;
 
 /** The response body as an object, or `BodyError`. */
@@ -111,10 +144,14 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 /** Real-time metrics from either dialect, summaries derived where the server left them out. */
 export function realtimeFromBody(raw: unknown): RealtimeMetrics {
   const body = bodyObject(raw);
-  const latency: Record<string, LatencyStats> = {};
+  const sent: Record<string, LatencyStats> = {};
   for (const [key, stats] of Object.entries(entries(body["latency"], "latency"))) {
-    latency[key] = latencyStats(stats, `latency.${key}`);
+    sent[key] = latencyStats(stats, `latency.${key}`);
   }
+  const factor = factorOf("operation_latency");
+  const latency = Object.fromEntries(
+    Object.entries(sent).map(([key, stats]) => [key, scaledStats(stats, factor)]),
+  );
   const counts: Record<string, number> = {};
   for (const [key, stats] of Object.entries(latency)) {
     counts[key] = stats.count;
@@ -133,7 +170,7 @@ export function realtimeFromBody(raw: unknown): RealtimeMetrics {
     operation: string(body["operation"], "operation"),
     timestamp: number(body["timestamp"], "timestamp"),
     window_seconds: number(body["window_seconds"], "window_seconds"),
-    operation_latency: latencySummary(body["operation_latency"], latency),
+    operation_latency: latencySummary(body["operation_latency"], sent),
     success_rate: rate(body["success_rate"], "success_rate", counts, false),
     error_rate: rate(body["error_rate"], "error_rate", counts, false),
     throughput: rate(body["throughput"], "throughput", counts, true),
@@ -151,7 +188,7 @@ export function realtimeFromBody(raw: unknown): RealtimeMetrics {
 export function metricsFromBody(raw: unknown): MetricsResult {
   const body = bodyObject(raw);
   requiredKeys(body, "body", ["success", "metrics"]);
-  const tree = metricsTree(body["metrics"], "metrics");
+  const tree = treeInUnits(metricsTree(body["metrics"], "metrics"), metricTypeOf(body));
   return asResult({
     success: bool(body["success"], "success"),
     operation: string(body["operation"], "operation"),
@@ -223,6 +260,7 @@ export function reportStatusFromBody(raw: unknown): ReportStatusResult {
   if (files !== undefined && !(Array.isArray(files) && files.every((f) => typeof f === "string"))) {
     throw new BodyError("files is not a list of file names");
   }
+  const error = string(body["error"], "error");
   return asResult({
     success: optionalBool(body["success"], "success"),
     report_id: requiredString(body["report_id"], "report_id"),
@@ -230,7 +268,8 @@ export function reportStatusFromBody(raw: unknown): ReportStatusResult {
     files: files === undefined ? [] : [...(files as string[])],
     created_at: number(body["created_at"], "created_at"),
     completed_at: number(body["completed_at"], "completed_at"),
-    extra: extraOf(body, KNOWN.reportStatus),
+    // The reason of a failed report stays in `extra`, as in Python.
+    extra: { ...extraOf(body, KNOWN.reportStatus), ...(error ? { error } : {}) },
   });
 }
 
@@ -281,7 +320,9 @@ export function timeSeriesFromBody(raw: unknown): TimeSeriesResult {
     start_time: number(body["start_time"], "start_time"),
     end_time: number(body["end_time"], "end_time"),
     step: number(body["step"], "step"),
-    buckets: buckets.map((bucket, index) => timeBucket(bucket, `buckets.${index}`)),
+    buckets: buckets.map((bucket, index) =>
+      timeBucket(bucket, `buckets.${index}`, metricTypeOf(body)),
+    ),
     extra: extraOf(body, KNOWN.timeSeries),
   });
 }
@@ -294,11 +335,11 @@ export function envelopeFailure(raw: unknown): { detail: unknown } | null {
   return null;
 }
 
-function timeBucket(raw: unknown, where: string): MetricsBucket {
+function timeBucket(raw: unknown, where: string, metricType: string | null): MetricsBucket {
   const bucket = requiredKeys(raw, where, ["start_time", "end_time", "metrics"]);
   const start = requiredNumber(bucket["start_time"], `${where}.start_time`);
   const end = requiredNumber(bucket["end_time"], `${where}.end_time`);
-  const tree = metricsTree(bucket["metrics"], `${where}.metrics`);
+  const tree = treeInUnits(metricsTree(bucket["metrics"], `${where}.metrics`), metricType);
   return asResult({
     start_time: start,
     end_time: end,
@@ -322,6 +363,29 @@ function latencyStats(raw: unknown, where: string): LatencyStats {
   });
 }
 
+/** Per-key latency stats (sent in seconds) in the results' unit. */
+function scaledStats(stats: LatencyStats, factor: number): LatencyStats {
+  const scale = (value: number | null): number | null => (value === null ? null : value * factor);
+  return asResult({
+    mean: scale(stats.mean),
+    median: scale(stats.median),
+    min: scale(stats.min),
+    max: scale(stats.max),
+    percentile_95: scale(stats.percentile_95),
+    count: stats.count,
+  });
+}
+
+/** The `metric_type` a body says its values are, or null (every type, or not said). */
+function metricTypeOf(body: Record<string, unknown>): string | null {
+  const kind = body["metric_type"];
+  return typeof kind === "string" ? kind : null;
+}
+
+/**
+ * The summary: as sent (the reference server's, in ms), or derived from the per-key stats as
+ * servers send them (seconds), in milliseconds, the unit the summary is documented in.
+ */
 function latencySummary(raw: unknown, perKey: Record<string, LatencyStats>): LatencySummary {
   if (raw !== undefined) {
     if (!isRecord(raw)) {

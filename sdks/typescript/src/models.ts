@@ -189,8 +189,11 @@ export interface MetricsOverTime {
   metric_type: TelemetryMetricType;
   start_time: number;
   end_time: number;
-  interval: string;
+  /** 'hour', 'day', 'week' or a step in seconds. */
+  interval: string | number;
   time_series: MetricsBucket[];
+  /** How it was fetched: "timeseries" (one server-side query) or "per-bucket"; null if empty. */
+  source: "timeseries" | "per-bucket" | null;
 }
 
 /** Results made by this client; only their `extra` is merged by `toDict()`. */

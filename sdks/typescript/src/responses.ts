@@ -3,9 +3,51 @@
  * the transport for error statuses and by the result parsers for `{"success": false}` bodies.
  */
 
-import { STATUS_CODES } from "node:http";
-
 import { APIError, type APIStatusError, statusErrorClass } from "./errors.js";
+
+/** Reason phrases of error statuses, as Python's `http.HTTPStatus` (and so httpx) has them. */
+const REASONS: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Request Entity Too Large",
+  414: "Request-URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Requested Range Not Satisfiable",
+  417: "Expectation Failed",
+  418: "I'm a Teapot",
+  421: "Misdirected Request",
+  422: "Unprocessable Entity",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  506: "Variant Also Negotiates",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  510: "Not Extended",
+  511: "Network Authentication Required",
+};
 
 /** Longest excerpt of a body or detail put into an error message. */
 export const MAX_DETAIL_CHARS = 300;
@@ -18,7 +60,7 @@ export function errorFromResponse(
 ): APIStatusError {
   const detail = errorDetail(content);
   // httpx takes the reason from the status code, not from the server, and so do we.
-  const reason = STATUS_CODES[statusCode] ?? "Error";
+  const reason = REASONS[statusCode] ?? "Error";
   let message = `${statusCode} ${reason}`;
   if (detail !== null) {
     message += `: ${describeDetail(detail)}`;

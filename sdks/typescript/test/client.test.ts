@@ -1,7 +1,7 @@
 /**
  * What the shared cases cannot express: deadlines and cancellation (AbortController), the
- * backoff schedule, `Retry-After` parsing, replaying a request body, bucketed requests, saving
- * files, and `toDict()`. Faults are injected through the client's `fetch`.
+ * backoff schedule, `Retry-After` parsing, replaying a request body, saving files (Node entry
+ * point), and `toDict()`. Faults are injected through the client's `fetch`.
  */
 
 import assert from "node:assert/strict";
@@ -18,6 +18,7 @@ import {
   WALTelemetryClient,
 } from "../src/index.js";
 import { realtimeFromBody } from "../src/dialects.js";
+import { WALTelemetryClient as NodeClient } from "../src/node.js";
 import { DEFAULT_RETRY_POLICY, RetryBudget, retryAfterSeconds } from "../src/transport.js";
 
 const BASE_URL = "http://wal.test";
@@ -175,47 +176,11 @@ describe("retries", () => {
 });
 
 describe("calls built from other calls", () => {
-  it("getMetricsOverTime sends one averaged request per bucket", async () => {
-    const queries: URLSearchParams[] = [];
-    const client = new WALTelemetryClient({
-      baseUrl: BASE_URL,
-      fetch: async (request) => {
-        queries.push(new URL(request.url).searchParams);
-        return json({ success: true, metrics: { overall: 1.5 } });
-      },
-    });
-    const result = await client.getMetricsOverTime({
-      metricType: "throughput",
-      startTime: 0,
-      endTime: 9000,
-      interval: "hour",
-      backend: "s3",
-    });
-    assert.deepEqual(
-      result.time_series.map((bucket) => [bucket.start_time, bucket.end_time, bucket.timestamp]),
-      [
-        [0, 3600, 1800],
-        [3600, 7200, 5400],
-        [7200, 9000, 8100],
-      ],
-    );
-    assert.deepEqual(
-      queries.map((query) => Object.fromEntries(query)),
-      [0, 3600, 7200].map((start) => ({
-        metric_type: "throughput",
-        aggregation: "average",
-        backend: "s3",
-        start_time: String(start),
-        end_time: String(Math.min(start + 3600, 9000)),
-      })),
-    );
-  });
-
   it("getVisualization with savePath writes the chart atomically", async () => {
     const folder = await mkdtemp(join(tmpdir(), "wal-telemetry-ts-"));
     try {
       const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-      const client = new WALTelemetryClient({
+      const client = new NodeClient({
         baseUrl: BASE_URL,
         fetch: async () => new Response(png, { headers: { "content-type": "image/png" } }),
       });

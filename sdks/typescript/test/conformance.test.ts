@@ -68,7 +68,7 @@ async function mapResponse(operation: string, item: ResponseCase): Promise<unkno
     throw errorFromResponse(response.status, response.headers, content);
   }
   if (FILE_OPERATIONS.has(operation)) {
-    const result = await fileResult(content.buffer as ArrayBuffer, response, BASE_URL, undefined);
+    const result = fileResult(content.buffer as ArrayBuffer, response, BASE_URL);
     return {
       content_type: result.content_type,
       content_base64: Buffer.from(result.content ?? new Uint8Array()).toString("base64"),
@@ -166,7 +166,8 @@ for (const [name, operation] of OPERATIONS) {
       it(`request: ${item.name}`, () => checkRequest(operation, item));
     }
     for (const item of operation.responses) {
-      it(`response: ${item.name}`, () => checkResponse(name, item));
+      it(`response: ${item.name}`, () =>
+        asDeviation(item.known_deviation?.["typescript"], () => checkResponse(name, item)));
     }
   });
 }
@@ -208,3 +209,18 @@ describe("retry policy", () => {
     });
   }
 });
+
+/**
+ * A case this client is known not to meet yet (`known_deviation.typescript`) must still fail,
+ * as Python's strict xfail: once it passes, the mark is stale and this says so.
+ */
+async function asDeviation(reason: string | undefined, check: () => Promise<void>): Promise<void> {
+  if (reason === undefined) {
+    return check();
+  }
+  const met = await check().then(
+    () => true,
+    () => false,
+  );
+  assert.ok(!met, `the case now passes: remove its known_deviation.typescript (${reason})`);
+}

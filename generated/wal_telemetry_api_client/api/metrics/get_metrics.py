@@ -132,6 +132,12 @@ def sync_detailed(
     per second between the first and the last point. A response carries at most 250,000
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
+    The reference server keeps per-minute, 10-minute and hourly rollups, so a day costs
+    about as much as an hour. `percentile_95` and `percentile_99` of `operation_latency` come
+    from log-bucketed histograms: each is within 0.5% (relative) of the exact percentile of
+    the same samples, interpolated linearly between the closest ranks (latencies under 1 ns
+    count as 1 ns). Every other aggregation is exact.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
             type's unit as clients hand it to people
@@ -142,7 +148,9 @@ def sync_detailed(
         status (str | Unset):
         start_time (float | Unset):
         end_time (float | Unset):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,6 +206,12 @@ def sync(
     per second between the first and the last point. A response carries at most 250,000
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
+    The reference server keeps per-minute, 10-minute and hourly rollups, so a day costs
+    about as much as an hour. `percentile_95` and `percentile_99` of `operation_latency` come
+    from log-bucketed histograms: each is within 0.5% (relative) of the exact percentile of
+    the same samples, interpolated linearly between the closest ranks (latencies under 1 ns
+    count as 1 ns). Every other aggregation is exact.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
             type's unit as clients hand it to people
@@ -208,7 +222,9 @@ def sync(
         status (str | Unset):
         start_time (float | Unset):
         end_time (float | Unset):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -259,6 +275,12 @@ async def asyncio_detailed(
     per second between the first and the last point. A response carries at most 250,000
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
+    The reference server keeps per-minute, 10-minute and hourly rollups, so a day costs
+    about as much as an hour. `percentile_95` and `percentile_99` of `operation_latency` come
+    from log-bucketed histograms: each is within 0.5% (relative) of the exact percentile of
+    the same samples, interpolated linearly between the closest ranks (latencies under 1 ns
+    count as 1 ns). Every other aggregation is exact.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
             type's unit as clients hand it to people
@@ -269,7 +291,9 @@ async def asyncio_detailed(
         status (str | Unset):
         start_time (float | Unset):
         end_time (float | Unset):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -323,6 +347,12 @@ async def asyncio(
     per second between the first and the last point. A response carries at most 250,000
     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
 
+    The reference server keeps per-minute, 10-minute and hourly rollups, so a day costs
+    about as much as an hour. `percentile_95` and `percentile_99` of `operation_latency` come
+    from log-bucketed histograms: each is within 0.5% (relative) of the exact percentile of
+    the same samples, interpolated linearly between the closest ranks (latencies under 1 ns
+    count as 1 ns). Every other aggregation is exact.
+
     Args:
         metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
             type's unit as clients hand it to people
@@ -333,7 +363,9 @@ async def asyncio(
         status (str | Unset):
         start_time (float | Unset):
         end_time (float | Unset):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

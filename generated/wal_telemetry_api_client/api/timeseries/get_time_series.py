@@ -134,7 +134,9 @@ def sync_detailed(
         start_time (float):
         end_time (float):
         step (float):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +195,9 @@ def sync(
         start_time (float):
         end_time (float):
         step (float):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,7 +251,9 @@ async def asyncio_detailed(
         start_time (float):
         end_time (float):
         step (float):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -304,7 +310,9 @@ async def asyncio(
         start_time (float):
         end_time (float):
         step (float):
-        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number.
+        aggregation (TelemetryAggregation | Unset): How a series is reduced to one number. On the
+            reference server, latency percentiles are
+            within 0.5% (relative) of the exact value; every other aggregation is exact.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -28,6 +28,12 @@ export interface paths {
          *     aggregation reduces each series to one number (0 for an empty series); `rate` is points
          *     per second between the first and the last point. A response carries at most 250,000
          *     points; beyond that the answer is 400 and the caller narrows the range or aggregates.
+         *
+         *     The reference server keeps per-minute, 10-minute and hourly rollups, so a day costs
+         *     about as much as an hour. `percentile_95` and `percentile_99` of `operation_latency` come
+         *     from log-bucketed histograms: each is within 0.5% (relative) of the exact percentile of
+         *     the same samples, interpolated linearly between the closest ranks (latencies under 1 ns
+         *     count as 1 ns). Every other aggregation is exact.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -208,7 +214,8 @@ export interface components {
          */
         TelemetryMetricType: "operation_count" | "operation_latency" | "success_rate" | "error_rate" | "backend_health" | "throughput" | "queue_size" | "retry_count";
         /**
-         * @description How a series is reduced to one number.
+         * @description How a series is reduced to one number. On the reference server, latency percentiles are
+         *     within 0.5% (relative) of the exact value; every other aggregation is exact.
          * @enum {string}
          */
         TelemetryAggregation: "sum" | "average" | "minimum" | "maximum" | "percentile_95" | "percentile_99" | "count" | "rate";
