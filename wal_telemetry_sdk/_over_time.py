@@ -5,7 +5,6 @@ operation (the upstream one) get one aggregated `get_metrics` request per bucket
 concurrently with a bound, never one after another.
 """
 
-import math
 import time
 
 import attrs
@@ -34,8 +33,7 @@ def plan(
     start, end = ordered(start, end)
     if (end - start) / step > MAX_BUCKETS:
         raise ValueError(
-            f"an interval of {step:,g} s over {end - start:,.0f} s makes "
-            f"{math.ceil((end - start) / step):,} buckets, more than {MAX_BUCKETS:,}: "
+            f"{interval!r} buckets over this range exceed {MAX_BUCKETS}; "
             "use a longer interval or a shorter range"
         )
     for name, value in filters.items():

@@ -6,6 +6,7 @@ SDK failure into one line about what the user can change.
 
 import difflib
 import inspect
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from urllib.parse import urlsplit
 
 import click
 
+from wal_telemetry_sdk._over_time import MAX_BUCKETS, step_seconds
 from wal_telemetry_sdk._sync.client import WALTelemetryClient
+from wal_telemetry_sdk.cli.times import parse_interval
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import APIConnectionError, APITimeoutError
 from wal_telemetry_sdk.models import MetricSeries
@@ -45,6 +48,23 @@ def ordered(start: float | None, end: float | None) -> None:
             "an age such as 2h is that long ago, so --start 2h --end 1h is the hour before last",
             param_hint="'--start' / '--end'",
         )
+
+
+def bucket_count(interval: str, start: float | None, end: float | None) -> str | None:
+    """Why `--interval` over the range is refused, with the number of buckets it would make."""
+    try:
+        step = step_seconds(parse_interval(interval))
+    except ValueError:
+        return None
+    end = time.time() if end is None else end
+    start = end - 86_400 if start is None else start
+    count = math.ceil((end - start) / step)
+    if count <= MAX_BUCKETS:
+        return None
+    return (
+        f"--interval {interval} over {end - start:,.0f} s makes {count:,} buckets, more than "
+        f"{MAX_BUCKETS:,}: use a longer --interval or a shorter --start/--end range"
+    )
 
 
 def setting(key: str) -> str:

@@ -212,7 +212,8 @@ def timeseries(
         except ValueError as error:
             if "interval" not in str(error):
                 raise
-            raise click.BadParameter(str(error), param_hint="'--interval'") from None
+            message = checks.bucket_count(interval, start, end) or str(error)
+            raise click.BadParameter(message, param_hint="'--interval'") from None
         checks.known_filters(
             client, [s for b in result.time_series for s in b.series], operation_type, backend
         )
