@@ -18,9 +18,11 @@ SYNC_TWINS := wal_telemetry_sdk/_sync
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
+	@echo "setting up $(VENV): the SDK with every extra and the dev tools (first run: 1-2 minutes)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[all,dev]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[all,dev]' \
+	  | sed -un 's/^Collecting \([^ ;]*\).*/  collecting \1/p; s/^Successfully installed.*/  installed/p'
 	touch $@
 
 node: node_modules/.installed

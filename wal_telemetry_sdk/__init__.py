@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from wal_telemetry_sdk._async.monitor import AsyncMonitor
     from wal_telemetry_sdk._async.poller import AsyncReportPoller
     from wal_telemetry_sdk._report_progress import ReportProgress
+    from wal_telemetry_sdk._schedule import MonitorTick
     from wal_telemetry_sdk._sync.client import WALTelemetryClient
     from wal_telemetry_sdk._sync.monitor import Monitor
     from wal_telemetry_sdk._sync.poller import ReportPoller
@@ -47,6 +48,7 @@ __all__ = [
     "BadRequestError",
     "InternalServerError",
     "Monitor",
+    "MonitorTick",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -66,6 +68,7 @@ _HOMES = {
     "AsyncReportPoller": "_async.poller",
     "AsyncWALTelemetryClient": "_async.client",
     "Monitor": "_sync.monitor",
+    "MonitorTick": "_schedule",
     "ReportPoller": "_sync.poller",
     "ReportProgress": "_report_progress",
     "WALTelemetryClient": "_sync.client",

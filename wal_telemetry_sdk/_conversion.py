@@ -6,12 +6,16 @@ per-`operation:backend` maps (latency in seconds) and a `report_url`. Derivation
 summary is missing:
 - `operation_latency`: average = count-weighted mean of the per-key means; minimum/maximum over
   keys; median and percentile_95 copied when there is one key (not derivable across keys);
-  percentile_99 unknown. Seconds become milliseconds.
+  percentile_99 unknown.
 - `success_rate`/`error_rate`: mean of the per-key rates weighted by the per-key latency counts
   (every finished operation has one latency sample), else a plain mean; `throughput` is a sum.
 - `operation_count`: the sum of the per-key latency counts, per key in `by_key`.
 - `report_id`: the path segment before the file name in `report_url` (or `report_path`'s last).
 A value that cannot be derived is None, never a guess.
+
+Units: every number leaves here in its metric type's unit (`wal_telemetry_sdk.units`, declared
+as `x-unit` in openapi.yaml); latency, sent in seconds, becomes milliseconds, in real-time
+results, metrics trees and time buckets alike. Nowhere else converts.
 """
 
 import itertools
@@ -40,10 +44,11 @@ from wal_telemetry_sdk.models import (
     ValueSummary,
 )
 from wal_telemetry_sdk.timeseries import iter_leaves
+from wal_telemetry_sdk.units import UNITS, unit_of
 
 T = TypeVar("T")
 
-MILLISECONDS = 1000.0
+LATENCY_FACTOR = UNITS["operation_latency"].factor
 
 
 def realtime_from_api(body: api.RealtimeMetrics) -> RealtimeMetrics:
@@ -79,12 +84,13 @@ def realtime_from_api(body: api.RealtimeMetrics) -> RealtimeMetrics:
 
 def metrics_from_api(body: api.MetricsResponse) -> MetricsResult:
     """Stored metrics: the raw tree, and its leaves as typed series."""
-    tree = body.metrics.to_dict()
+    metric_type = _optional(body.metric_type)
+    tree = in_units(body.metrics.to_dict(), metric_type)
     return MetricsResult(
         success=_bool(body.success, "success"),
         operation=_string(body.operation, "operation"),
         timestamp=_number(body.timestamp, "timestamp"),
-        metric_type=_optional(body.metric_type),
+        metric_type=metric_type,
         aggregation=_optional(body.aggregation),
         metrics=tree,
         series=series_from_tree(tree),
@@ -153,17 +159,48 @@ def time_series_from_api(body: api.TimeSeriesResponse) -> TimeSeriesResult:
         start_time=_number(body.start_time, "start_time"),
         end_time=_number(body.end_time, "end_time"),
         step=_number(body.step, "step"),
-        buckets=[_bucket(item) for item in body.buckets],
+        buckets=[_bucket(item, _optional(body.metric_type)) for item in body.buckets],
         extra=body.additional_properties,
     )
 
 
-def _bucket(item: api.TimeBucket) -> MetricsBucket:
+def _bucket(item: api.TimeBucket, metric_type: object) -> MetricsBucket:
     start = _number(item.start_time, "start_time")
     end = _number(item.end_time, "end_time")
     if start is None or end is None:
         raise ValueError("a time bucket needs start_time and end_time")
-    return metrics_bucket(start, end, item.metrics.to_dict(), _number(item.timestamp, "timestamp"))
+    tree = in_units(item.metrics.to_dict(), metric_type)
+    return metrics_bucket(start, end, tree, _number(item.timestamp, "timestamp"))
+
+
+def in_units(tree: dict[str, Any], metric_type: object) -> dict[str, Any]:
+    """A metrics tree with its values in the SDK's unit; a tree of every type (no
+    `metric_type`) is converted per type. Malformed leaves are left for the checks to name."""
+    if metric_type is None:
+        return {
+            key: in_units(node, key) if key in UNITS and isinstance(node, dict) else node
+            for key, node in tree.items()
+        }
+    unit = unit_of(metric_type)
+    if unit is None or unit.factor == 1.0:
+        return tree
+    return _scaled(tree, unit.factor)  # type: ignore[no-any-return]
+
+
+def _scaled(node: Any, factor: float) -> Any:
+    if isinstance(node, dict):
+        return {key: _scaled(child, factor) for key, child in node.items()}
+    if isinstance(node, list):
+        return [_scaled_point(point, factor) for point in node]
+    if type(node) in (int, float):
+        return node * factor
+    return node
+
+
+def _scaled_point(point: Any, factor: float) -> Any:
+    if isinstance(point, list) and len(point) == 2 and type(point[1]) in (int, float):
+        return [point[0], point[1] * factor]
+    return point
 
 
 def metrics_bucket(
@@ -210,11 +247,11 @@ def config_from_api(body: api.ConfigResponse) -> ConfigResult:
 
 def _latency_stats(stats: api.LatencyStats) -> LatencyStats:
     return LatencyStats(
-        mean=_number(stats.mean, "latency.mean"),
-        median=_number(stats.median, "latency.median"),
-        min=_number(stats.min_, "latency.min"),
-        max=_number(stats.max_, "latency.max"),
-        percentile_95=_number(stats.percentile_95, "latency.percentile_95"),
+        mean=_milliseconds(_number(stats.mean, "latency.mean")),
+        median=_milliseconds(_number(stats.median, "latency.median")),
+        min=_milliseconds(_number(stats.min_, "latency.min")),
+        max=_milliseconds(_number(stats.max_, "latency.max")),
+        percentile_95=_milliseconds(_number(stats.percentile_95, "latency.percentile_95")),
         count=_number(stats.count, "latency.count") or 0.0,
     )
 
@@ -238,11 +275,11 @@ def _latency_summary(
         return LatencySummary()
     only = measured[0] if len(measured) == 1 else None
     return LatencySummary(
-        average=sum(s.count * (s.mean or 0.0) for s in measured) / total * MILLISECONDS,
-        median=_milliseconds(only.median if only else None),
-        minimum=_milliseconds(min((s.min for s in measured if s.min is not None), default=None)),
-        maximum=_milliseconds(max((s.max for s in measured if s.max is not None), default=None)),
-        percentile_95=_milliseconds(only.percentile_95 if only else None),
+        average=sum(s.count * (s.mean or 0.0) for s in measured) / total,
+        median=only.median if only else None,
+        minimum=min((s.min for s in measured if s.min is not None), default=None),
+        maximum=max((s.max for s in measured if s.max is not None), default=None),
+        percentile_95=only.percentile_95 if only else None,
         count=round(total),
     )
 
@@ -347,7 +384,7 @@ def _bool(value: object, name: str) -> bool:
 
 
 def _milliseconds(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds * MILLISECONDS
+    return None if seconds is None else seconds * LATENCY_FACTOR
 
 
 def _points(leaf: list[Any], where: str) -> list[list[float]]:

@@ -4,6 +4,7 @@ Tick k is due at start + k * interval on a monotonic clock, so slow ticks do not
 back; a tick that overruns skips the slots it missed instead of firing them in a burst.
 """
 
+import inspect
 import logging
 import math
 from collections.abc import Callable
@@ -29,6 +30,31 @@ class Schedule:
         if self.duration is not None and self.slot * self.interval >= self.duration - 1e-9:
             return None
         return max(0.0, self.start + self.slot * self.interval - now)
+
+
+@attrs.frozen
+class MonitorTick:
+    """What a tick knows besides its reading: whether the reading is from this tick, and if not,
+    since when the last good one is and how many fetches failed after it."""
+
+    iteration: int
+    fresh: bool  # this tick's fetch succeeded
+    last_good_at: float | None  # Unix seconds of the last good reading; None before the first
+    errors_since_good: int  # failed fetches since then (0 on a fresh tick)
+    error: BaseException | None = None  # why this tick's fetch failed
+
+
+def takes_tick(callback: Callable[..., object]) -> bool:
+    """Whether a callback takes a third positional argument, the tick (or any number)."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):  # some builtins have no signature: the classic two arguments
+        return False
+    kinds = [p.kind for p in parameters]
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(kind in positional for kind in kinds) >= 3
 
 
 def checked_interval(interval: float) -> float:

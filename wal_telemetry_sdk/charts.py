@@ -21,6 +21,7 @@ from wal_telemetry_sdk._files import save_atomically
 from wal_telemetry_sdk.errors import APIStatusError, InternalServerError, NotFoundError
 from wal_telemetry_sdk.models import Chart, MetricsResult
 from wal_telemetry_sdk.timeseries import iter_leaves
+from wal_telemetry_sdk.units import axis_label, shown
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,16 +36,6 @@ SERVER_CANNOT_RENDER = (InternalServerError, NotFoundError)
 DPI = 100
 EMPTY_MESSAGE = "No data for this selection"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_Y_LABELS = {
-    "operation_latency": "latency (ms)",
-    "operation_count": "operations",
-    "success_rate": "success rate (0-1)",
-    "error_rate": "error rate (0-1)",
-    "backend_health": "health (1 online, 0.5 degraded, 0 offline)",
-    "throughput": "operations per minute",
-    "queue_size": "operations in queue",
-    "retry_count": "retries",
-}
 
 
 def render_chart(
@@ -58,7 +49,8 @@ def render_chart(
     """A PNG of `width`x`height` inches at 100 dpi: one line per series, bars for numbers.
 
     Series leaves (`[timestamp, value]` lists) are drawn as lines over UTC time; number leaves
-    (aggregated trees) as bars. Latency, sent in seconds, is drawn in milliseconds.
+    (aggregated trees) as bars. `tree` is in the SDK's units (a `MetricsResult.metrics`); the
+    y axis names them, rates drawn as percentages.
     """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -83,7 +75,7 @@ def render_chart(
         axes.text(0.5, 0.5, EMPTY_MESSAGE, ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
     if series or numbers:
-        axes.set_ylabel(_Y_LABELS.get(kind, kind))
+        axes.set_ylabel(axis_label(kind))
         axes.grid(alpha=0.3)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
@@ -93,20 +85,17 @@ def render_chart(
 def _chart_data(
     tree: Mapping[str, Any], kind: str
 ) -> tuple[dict[str, tuple[list[float], list[float]]], dict[str, float]]:
-    """What to draw, by series name: (times, values) of series leaves, and number leaves.
-
-    Latency leaves are in seconds and come out in milliseconds; empty series are left out.
-    """
-    scale = 1000.0 if kind == "operation_latency" else 1.0
+    """What to draw, by series name: (times, values) of series leaves, and number leaves, as
+    people read them (rates in percent); empty series are left out."""
     series: dict[str, tuple[list[float], list[float]]] = {}
     numbers: dict[str, float] = {}
     for labels, leaf in iter_leaves(tree):
         name = ":".join(labels)
         if isinstance(leaf, list) and leaf:
-            values = [math.nan if p[1] is None else p[1] * scale for p in leaf]
+            values = [math.nan if p[1] is None else shown(kind, p[1]) for p in leaf]
             series[name] = [p[0] for p in leaf], values
         elif isinstance(leaf, int | float):
-            numbers[name] = leaf * scale
+            numbers[name] = shown(kind, leaf)
     return series, numbers
 
 

@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from wal_telemetry_sdk import _html
 from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
+from wal_telemetry_sdk.units import unit_of
 
 if TYPE_CHECKING:
+    import pandas  # type: ignore[import-untyped]  # no pandas-stubs in the dev set
+
     from wal_telemetry_sdk.timeseries import TimeSeries
 
 __all__ = [
@@ -98,6 +102,11 @@ class LatencySummary(Subscriptable):
     percentile_99: float | None = None
     count: int = 0
 
+    @property
+    def unit(self) -> str:
+        """The unit of every figure but `count` (operations): "ms"."""
+        return "ms"
+
 
 @attrs.frozen
 class ValueSummary(Subscriptable):
@@ -109,7 +118,7 @@ class ValueSummary(Subscriptable):
 
 @attrs.frozen
 class LatencyStats(Subscriptable):
-    """Latency of one `operation:backend` pair, in seconds, as servers send it."""
+    """Latency of one `operation:backend` pair, in milliseconds (`count`: operations)."""
 
     mean: float | None = None
     median: float | None = None
@@ -147,6 +156,10 @@ class RealtimeMetrics(Subscriptable):
     status_distribution: dict[str, float]
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the headline figures as a table, each with its unit."""
+        return _html.table(["metric", "value"], _html.realtime_rows(self))
+
 
 @attrs.frozen
 class MetricSeries(Subscriptable):
@@ -174,6 +187,16 @@ class MetricsResult(Subscriptable):
     metrics: dict[str, Any]
     series: list[MetricSeries]
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of every value, e.g. "ms" (None for all metric types at once, or a type
+        this SDK does not know, whose values are as the server sent them)."""
+        return _unit_symbol(self.metric_type)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows one row per series: its points and its last or aggregated value."""
+        return _html.series_table(self.series, self.metric_type)
 
     def to_timeseries(self) -> "TimeSeries":
         """The metrics as a columnar `TimeSeries` (an aggregated number is one point at
@@ -278,6 +301,15 @@ class TimeSeriesResult(Subscriptable):
     buckets: list[MetricsBucket]
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
+    @property
+    def unit(self) -> str | None:
+        """The unit of every value in the buckets, e.g. "ms"."""
+        return _unit_symbol(self.metric_type)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows one row per bucket and a column per series."""
+        return _html.buckets_table(self.buckets, self.metric_type)
+
 
 @attrs.frozen
 class ReportStatusResult(Subscriptable):
@@ -311,6 +343,19 @@ class MetricsOverTime(Subscriptable):
     operation: str = "get_metrics_over_time"
     timestamp: float = attrs.field(factory=time.time)
 
+    @property
+    def unit(self) -> str | None:
+        """The unit of every value, e.g. "ms" for latency."""
+        return _unit_symbol(self.metric_type)
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The buckets as a DataFrame (see `TimeSeries.to_pandas`), its unit in the header."""
+        return self.series.to_pandas()
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows one row per bucket and a column per series."""
+        return _html.buckets_table(self.time_series, self.metric_type)
+
     def filled(self, buckets: list[MetricsBucket], *, source: str) -> "MetricsOverTime":
         """This result with its buckets, stamped now."""
         return attrs.evolve(self, time_series=buckets, source=source, timestamp=time.time())
@@ -325,3 +370,8 @@ class MetricsOverTime(Subscriptable):
             for b in self.time_series
         ]
         return TimeSeries.from_buckets(buckets, metric_type=self.metric_type.value)
+
+
+def _unit_symbol(metric_type: object) -> str | None:
+    unit = None if metric_type is None else unit_of(metric_type)
+    return None if unit is None else unit.symbol

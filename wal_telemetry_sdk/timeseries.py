@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from wal_telemetry_sdk.units import unit_of
+
 if TYPE_CHECKING:
     import pandas  # type: ignore[import-untyped]  # no pandas-stubs in the dev set
 
@@ -144,6 +146,12 @@ class TimeSeries(Mapping[Labels, Series]):
         )
 
     @property
+    def unit(self) -> str | None:
+        """The unit of every value, e.g. "ms" (None when the metric type is not known)."""
+        unit = None if self.metric_type is None else unit_of(self.metric_type)
+        return None if unit is None else unit.symbol
+
+    @property
     def labels(self) -> list[Labels]:
         """Every series label, in the order the server sent them."""
         return list(self._series)
@@ -170,8 +178,10 @@ class TimeSeries(Mapping[Labels, Series]):
     def to_pandas(self) -> pandas.DataFrame:
         """A wide DataFrame: a UTC DatetimeIndex named "timestamp", one column per series name.
 
-        Series are aligned on the union of their timestamps (NaN where a series has no point);
-        within a series a repeated timestamp keeps its last value. Needs pandas (extra `[pandas]`).
+        The column axis is named for the metric and its unit ("operation_latency (ms)"), which
+        `frame.attrs["unit"]` also holds. Series are aligned on the union of their timestamps
+        (NaN where a series has no point); within a series a repeated timestamp keeps its last
+        value. Needs pandas (extra `[pandas]`).
         """
         try:
             import pandas as pd
@@ -188,6 +198,10 @@ class TimeSeries(Mapping[Labels, Series]):
             pd.DataFrame(columns) if columns else pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC"))
         )
         frame.index.name = "timestamp"
+        if self.metric_type is not None:
+            unit = self.unit
+            frame.columns.name = f"{self.metric_type} ({unit})" if unit else self.metric_type
+        frame.attrs["unit"] = self.unit
         return frame
 
     def resample(self, step_seconds: float, how: str = "average") -> TimeSeries:

@@ -16,6 +16,7 @@ from wal_telemetry_server.connections import (
     DEFAULT_MAX_CONNECTIONS,
     ConnectionLimits,
 )
+from wal_telemetry_server.datadir import DATA_DIR_ENV, default_data_dir
 from wal_telemetry_server.reports import DEFAULT_MAX_REPORTS
 from wal_telemetry_server.security import API_KEY_ENV
 
@@ -66,7 +67,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--port", type=int, default=8000, help="port to listen on; 0 picks a free one"
     )
     parser.add_argument(
-        "--db", default=DEFAULT_DB, help=f"SQLite database file, or :memory: (default {DEFAULT_DB})"
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"folder of the database and its reports (default ${DATA_DIR_ENV}, else "
+        f"{default_data_dir()})",
+    )
+    parser.add_argument(
+        "--db",
+        default=None,
+        help=f"SQLite database file, or :memory: (default DATA_DIR/{DEFAULT_DB})",
     )
     parser.add_argument(
         "--reports-dir",
@@ -161,6 +171,10 @@ def api_key(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and serve until interrupted."""
     args = parse_args(argv)
+    if args.db is None:  # everything the server writes goes into its data folder
+        data_dir = (args.data_dir or default_data_dir()).expanduser()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        args.db = str(data_dir / DEFAULT_DB)
     key, problem = api_key(args)
     if problem:
         return fail(problem)

@@ -15,14 +15,23 @@ MAX_CHART_BUCKETS = 300
 
 TITLES: dict[str, tuple[str, str, tuple[float, float] | None]] = {
     "operation_count": ("Operation count", "Operations per sampling interval", None),
-    "operation_latency": ("Operation latency", "Latency (seconds)", None),
-    "success_rate": ("Success rate", "Share of operations that succeeded", (-0.05, 1.05)),
-    "error_rate": ("Error rate", "Share of operations that failed", (-0.05, 1.05)),
+    "operation_latency": ("Operation latency", "Latency (ms)", None),
+    "success_rate": ("Success rate", "Operations that succeeded (%)", (-5.0, 105.0)),
+    "error_rate": ("Error rate", "Operations that failed (%)", (-5.0, 105.0)),
     "backend_health": ("Backend health", "1 online, 0.5 degraded, 0 offline", (-0.05, 1.05)),
     "throughput": ("Throughput", "Operations per second", None),
     "queue_size": ("Queue size", "Queued operations", None),
     "retry_count": ("Retries", "Retries per sampling interval", None),
 }
+# Stored values times this are what people read: latency is stored in seconds and shown in
+# milliseconds (the unit openapi.yaml declares for it), rates are shown as percentages.
+SHOWN_FACTORS = {"operation_latency": 1000.0, "success_rate": 100.0, "error_rate": 100.0}
+
+
+def shown(metric_type: str, values: list[float]) -> list[float]:
+    """Stored values of a metric type as people read them in charts and report tables."""
+    factor = SHOWN_FACTORS.get(metric_type)
+    return values if factor is None else [value * factor for value in values]
 
 
 def _describe(sel: Selection) -> str:
@@ -76,7 +85,10 @@ def charts_for(
             ylabel=ylabel,
             ylim=ylim,
             subtitle=_describe(sel),
-            lines=lines.get(metric_type, {}),
+            lines={
+                name: (xs, shown(metric_type, ys))
+                for name, (xs, ys) in lines.get(metric_type, {}).items()
+            },
         )
     return specs
 

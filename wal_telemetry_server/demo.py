@@ -3,8 +3,11 @@ the original client's dashboard flow against it, through the SDK."""
 
 import argparse
 import json
+import shutil
 import statistics
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,13 @@ from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
 from wal_telemetry_sdk.cli import render
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.models import RealtimeMetrics
+from wal_telemetry_sdk.units import formatted
+from wal_telemetry_server.service import ServerOptions
+from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.testing import running_server
+from wal_telemetry_server.workload import DAY, WalSimulator
+
+Window = tuple[float, float]
 
 TRENDED = (
     TelemetryMetricType.OPERATION_LATENCY,
@@ -28,13 +37,20 @@ def run_demo(output: Path, *, seed: int, ticks: int, interval: float, console: C
     """Run every step of the dashboard flow and write its outputs under `output`."""
     started = time.monotonic()
     output.mkdir(parents=True, exist_ok=True)
-    with running_server(demo=True, seed=seed) as server:
-        console.print(f"reference server on {server.url} (seed {seed})")
-        with WALTelemetryClient(base_url=server.url) as client:
-            alerts = monitor_with_alerts(client, ticks, interval, console)
-            trends = analyse_trends(client, console)
-            charts = draw_charts(client, output / "charts", console)
-            report_files = write_report(client, output / "report", console)
+    end = float(int(time.time()))
+    day = (end - DAY, end)  # the seeded history: the same figures for a seed on every run
+    folder = Path(tempfile.mkdtemp(prefix="wal-telemetry-demo-"))
+    try:
+        seed_database(folder / "telemetry.sqlite3", seed=seed, end=end)
+        with running_server(demo=True, seed=seed, db_path=folder / "telemetry.sqlite3") as server:
+            console.print(f"reference server on {server.url} (seed {seed})")
+            with WALTelemetryClient(base_url=server.url) as client:
+                alerts = monitor_with_alerts(client, day, ticks, interval, console)
+                trends = analyse_trends(client, day, console)
+                charts = draw_charts(client, day, output / "charts", console)
+                report_files = write_report(client, day, output / "report", console)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     summary = {
         "server": server.url,
         "alerts": [event_summary(event) for event in alerts],
@@ -60,17 +76,36 @@ def run_demo(output: Path, *, seed: int, ticks: int, interval: float, console: C
     )
 
 
+def seed_database(path: Path, *, seed: int, end: float) -> None:
+    """24 h of history ending at `end`, the same for a seed whatever the time of day: simulated
+    over the UTC day before the latest midnight (the workload follows a daily cycle) and moved
+    forward to end at `end`."""
+    midnight = end - end % DAY
+    shift = end - midnight
+    simulator = WalSimulator(seed, ServerOptions().history_rate, 60.0)
+    operations, gauges = [], []
+    for batch in simulator.history(midnight - DAY, midnight):
+        operations += [
+            replace(s, timestamp=s.timestamp + shift)
+            for s in batch.operations
+            if s.timestamp < midnight
+        ]
+        gauges += [replace(g, timestamp=g.timestamp + shift) for g in batch.gauges]
+    with TelemetryStore(path) as store:
+        store.bulk_record(operations, gauges)
+
+
 def monitor_with_alerts(
-    client: WALTelemetryClient, ticks: int, interval: float, console: Console
+    client: WALTelemetryClient, day: Window, ticks: int, interval: float, console: Console
 ) -> list[AlertEvent]:
     """Watch real-time metrics for a few ticks; alert when latency runs above its recent norm."""
     console.rule("1. Real-time monitoring with alerts")
     history = client.get_metrics(
         metric_type=TelemetryMetricType.OPERATION_LATENCY,
         aggregation=TelemetryAggregation.AVERAGE,
-        time_range=(time.time() - 3600, time.time()),
+        time_range=(day[1] - 3600, day[1]),
     )
-    averages = [s.value * 1000 for s in history.series if s.value]
+    averages = [s.value for s in history.series if s.value]  # ms
     norm_ms = statistics.fmean(averages) if averages else 100.0
     rules = [
         AlertRule.parse(f"operation_latency.percentile_95 > {norm_ms * 1.5:.1f} for 2"),
@@ -83,17 +118,19 @@ def monitor_with_alerts(
     def show(metrics: RealtimeMetrics, iteration: int) -> None:
         latency = metrics.operation_latency
         console.print(
-            f"tick {iteration}: latency avg {render.number(latency.average)} ms, "
-            f"p95 {render.number(latency.percentile_95)} ms, "
-            f"success {render.percent(metrics.success_rate.value)}, "
-            f"throughput {render.number(metrics.throughput.value)} ops/s"
+            f"tick {iteration}: latency avg {formatted('operation_latency', latency.average)}, "
+            f"p95 {formatted('operation_latency', latency.percentile_95)}, "
+            f"success {formatted('success_rate', metrics.success_rate.value)}, "
+            f"throughput {formatted('throughput', metrics.throughput.value)}"
         )
 
     def alert(event: AlertEvent) -> None:
         events.append(event)
         colour = "red" if event.state == "firing" else "green"
+        kind = event.rule.field.split(".", 1)[0]
         console.print(
-            f"  [{colour}]{event.state.upper()}[/] {event.rule.name} (value {event.value:.3g})"
+            f"  [{colour}]{event.state.upper()}[/] {event.rule.name} "
+            f"(value {formatted(kind, event.value)})"
         )
 
     client.monitor_realtime(
@@ -106,12 +143,15 @@ def monitor_with_alerts(
     return events
 
 
-def analyse_trends(client: WALTelemetryClient, console: Console) -> dict[str, Any]:
-    """Hourly series over the last 24 h, with trends and anomalies per series."""
-    console.rule("2. Time-series analysis (last 24 h, hourly)")
+def analyse_trends(client: WALTelemetryClient, day: Window, console: Console) -> dict[str, Any]:
+    """Hourly series over the seeded 24 h, with trends and anomalies per series."""
+    console.rule("2. Time-series analysis (24 h, hourly)")
     trends: dict[str, Any] = {}
     for metric in TRENDED:
-        series = client.get_metrics_over_time(metric, interval="hour").series
+        start, end = day
+        series = client.get_metrics_over_time(
+            metric, start_time=start, end_time=end, interval="hour"
+        ).series
         console.print(render.timeseries_table(series))
         trends[metric.value] = {
             ":".join(labels): trend.percent_change for labels, trend in series.trend().items()
@@ -119,24 +159,28 @@ def analyse_trends(client: WALTelemetryClient, console: Console) -> dict[str, An
     return trends
 
 
-def draw_charts(client: WALTelemetryClient, directory: Path, console: Console) -> list[Path]:
-    """One chart per metric type, server-rendered where possible."""
+def draw_charts(
+    client: WALTelemetryClient, day: Window, directory: Path, console: Console
+) -> list[Path]:
+    """One chart per metric type over the seeded 24 h, server-rendered where possible."""
     console.rule("3. Charts")
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for metric in TelemetryMetricType:
         path = directory / f"{metric.value}.png"
-        result = client.get_visualization(metric_type=metric, save_path=str(path))
+        result = client.get_visualization(metric_type=metric, time_range=day, save_path=str(path))
         console.print(f"{metric.value}: {path} ({result.source}-rendered)")
         paths.append(path)
     return paths
 
 
-def write_report(client: WALTelemetryClient, directory: Path, console: Console) -> list[Path]:
-    """Generate a report of the last 24 h, wait for it, and download every file."""
+def write_report(
+    client: WALTelemetryClient, day: Window, directory: Path, console: Console
+) -> list[Path]:
+    """Generate a report of the seeded 24 h, wait for it, and download every file."""
     console.rule("4. Report")
     with console.status("writing report…"):
-        poller = client.begin_generate_report()
+        poller = client.begin_generate_report(*day)
         poller.result(timeout=120)
     paths = client.download_report(poller.report_id, directory)
     console.print(f"report {poller.report_id}: {len(paths)} files in {directory}")

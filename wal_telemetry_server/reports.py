@@ -1,7 +1,9 @@
 """Performance reports: written in a background thread (charts in the renderer's processes).
 
 A report folder holds `report.html` (charts linked by relative names, so it shows from disk and
-over HTTP), `index.html`, `report.json` and one `<metric_type>.png` per metric type.
+over HTTP), `index.html` (the same page, as the original client fetches it), `report.json` and
+one `<metric_type>.png` per metric type. Tables and charts show latency in milliseconds and
+rates as percentages; `report.json` keeps the API's units and names them in `units`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wal_telemetry_server.chartdata import TITLES, charts_for
+from wal_telemetry_server.chartdata import SHOWN_FACTORS, TITLES, charts_for
 from wal_telemetry_server.config import ConfigManager
 from wal_telemetry_server.errors import ApiError
 from wal_telemetry_server.faults import describe
@@ -76,10 +78,37 @@ def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]
     return [(" / ".join(prefix), tree)]
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return html.escape(str(value))
+# The unit of each metric type's figures in the report's tables, and what `count` counts.
+TABLE_UNITS = {
+    "operation_count": ("ops/interval", "sampling intervals with operations"),
+    "operation_latency": ("ms", "operations"),
+    "success_rate": ("%", "sampling intervals with operations"),
+    "error_rate": ("%", "sampling intervals with operations"),
+    "backend_health": ("1 = online", "health readings"),
+    "throughput": ("ops/s", "sampling intervals with operations"),
+    "queue_size": ("operations", "queue readings"),
+    "retry_count": ("retries/interval", "sampling intervals with operations"),
+}
+# The units of report.json's summary: as the API sends them.
+JSON_UNITS = {
+    "operation_count": "operations",
+    "operation_latency": "s",
+    "success_rate": "ratio",
+    "error_rate": "ratio",
+    "backend_health": "health",
+    "throughput": "ops/s",
+    "queue_size": "operations",
+    "retry_count": "retries",
+}
+
+
+def _fmt(value: Any, metric_type: str, aggregation: str) -> str:
+    """A table cell: counts as integers, other figures in the table's unit."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return html.escape(str(value))
+    if aggregation == "count":
+        return f"{value:,.0f}"
+    return f"{value * SHOWN_FACTORS.get(metric_type, 1.0):,.2f}"
 
 
 def _when(ts: float) -> str:
@@ -114,10 +143,19 @@ def render_html(data: dict[str, Any]) -> str:
             for label, value in _leaf_rows(summary[aggregation]):
                 rows.setdefault(label, []).append(value)
         if rows:
-            head = "".join(f"<th>{a}</th>" for a in SUMMARY_AGGREGATIONS)
+            unit, counted = TABLE_UNITS[metric_type]
+            head = "".join(
+                f"<th>count ({html.escape(counted)})</th>"
+                if a == "count"
+                else f"<th>{a.replace('_', ' ')} ({html.escape(unit)})</th>"
+                for a in SUMMARY_AGGREGATIONS
+            )
             parts.append(f"<table><tr><th>series</th>{head}</tr>")
             for label, values in rows.items():
-                cells = "".join(f"<td>{_fmt(v)}</td>" for v in values)
+                cells = "".join(
+                    f"<td>{_fmt(v, metric_type, a)}</td>"
+                    for v, a in zip(values, SUMMARY_AGGREGATIONS, strict=False)
+                )
                 parts.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
             parts.append("</table>")
         else:
@@ -125,19 +163,14 @@ def render_html(data: dict[str, Any]) -> str:
         chart = data["charts"].get(metric_type)
         if chart:
             parts.append(f'<img src="{html.escape(chart)}" alt="{html.escape(title)} chart">')
-    parts.append('<p><a href="report.json">report.json</a> · <a href="index.html">index</a></p>')
+    links = " · ".join(
+        f'<a href="{html.escape(name)}">{html.escape(name)}</a>'
+        for name in data["files"]
+        if name not in ("report.html", "index.html")
+    )
+    parts.append(f"<p>Files: {links}</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
-
-
-def render_index(report_id: str, files: list[str]) -> str:
-    """A page listing the report's files."""
-    links = "".join(f'<li><a href="{html.escape(f)}">{html.escape(f)}</a></li>' for f in files)
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Report {html.escape(report_id)}</title></head><body>"
-        f"<h1>Report {html.escape(report_id)}</h1><ul>{links}</ul></body></html>"
-    )
 
 
 class ReportManager:
@@ -344,13 +377,15 @@ class ReportManager:
             "end_time": row.end_time,
             "sampling_interval": interval,
             "summary": data_summary,
+            "units": JSON_UNITS,
             "charts": charts,
             "files": files,
         }
         _write_atomic(folder / "report.json", json.dumps(data, indent=1).encode())
         self._save(row, status="running", files=["report.json", *charts.values()])
-        _write_atomic(folder / "report.html", render_html(data).encode())
-        _write_atomic(folder / "index.html", render_index(row.report_id, files).encode())
+        page = render_html(data).encode()
+        _write_atomic(folder / "report.html", page)
+        _write_atomic(folder / "index.html", page)  # the original client fetches index.html
         return files
 
     def close(self) -> None:

@@ -45,13 +45,36 @@ def test_empty_selection_draws_the_empty_state():
     assert empty != with_data
 
 
-def test_latency_is_drawn_in_milliseconds_and_other_metrics_as_sent():
+def test_values_are_drawn_as_the_sdk_hands_them_and_rates_as_percentages():
+    # A MetricsResult's tree is already in milliseconds: it is drawn as it is, never rescaled.
     series, numbers = _chart_data(LATENCY, "operation_latency")
-    assert series["cat:ipfs"] == ([T0, T0 + 10], [pytest.approx(12.0), pytest.approx(20.0)])
-    assert series["get:s3"][1] == [pytest.approx(1500.0)]
+    assert series["cat:ipfs"] == ([T0, T0 + 10], [0.012, 0.02])
     assert numbers == {}
     series, numbers = _chart_data(AGGREGATED, "backend_health")
     assert series == {} and numbers == {"cat:ipfs": 0.02375, "get:s3": 1.088, "get:ipfs": 0}
+    series, numbers = _chart_data({"cat": {"ipfs": [[T0, 0.995]]}}, "success_rate")
+    assert series["cat:ipfs"][1] == [pytest.approx(99.5)]
+
+
+@pytest.mark.parametrize(
+    ("metric_type", "label"),
+    [
+        ("operation_latency", "latency (ms)"),
+        ("throughput", "throughput (ops/s)"),
+        ("success_rate", "success rate (%)"),
+        ("operation_count", "operations per interval"),
+    ],
+)
+def test_the_y_axis_names_the_unit(monkeypatch, metric_type, label):
+    from matplotlib.axes import Axes
+
+    labels: list[str] = []
+    original = Axes.set_ylabel
+    monkeypatch.setattr(
+        Axes, "set_ylabel", lambda self, text, **kw: labels.append(text) or original(self, text)
+    )
+    render_chart(LATENCY, metric_type=metric_type, width=3, height=2)
+    assert labels == [label]
 
 
 def test_missing_matplotlib_names_the_extra(monkeypatch):

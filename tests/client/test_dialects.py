@@ -34,7 +34,7 @@ from wal_telemetry_sdk._conversion import (
 )
 from wal_telemetry_sdk._error_mapping import arrived, call_errors, error_from_response, unwrap
 from wal_telemetry_sdk.enums import ReportState
-from wal_telemetry_sdk.models import LatencySummary, MetricSeries, ValueSummary
+from wal_telemetry_sdk.models import LatencySummary, ValueSummary
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 
@@ -122,15 +122,18 @@ def test_reference_realtime_keeps_the_servers_summaries() -> None:
     assert metrics.window_seconds == 60
 
 
-def test_metrics_trees_become_series_and_keep_the_raw_tree() -> None:
-    body = fixture("getMetrics.reference")
+def test_metrics_trees_become_series_in_milliseconds_tree_and_series_alike() -> None:
+    body = fixture("getMetrics.reference")  # latency sent in seconds
     result = parse(api.MetricsResponse, body, metrics_from_api)
     assert result.metric_type is TelemetryMetricType.OPERATION_LATENCY
-    assert result.metrics == body["metrics"]
-    assert result.series == [
-        MetricSeries(("append", "json"), [[1795860941.52, 0.0121], [1795861001.52, 0.0134]]),
-        MetricSeries(("add", "ipfs"), [[1795860971.52, 0.081]]),
-        MetricSeries(("add", "s3"), []),
+    assert result.unit == "ms"
+    append, add = [[1795860941.52, 12.1], [1795861001.52, 13.4]], [[1795860971.52, 81.0]]
+    assert result.metrics == {"append": {"json": append}, "add": {"ipfs": add, "s3": []}}
+    assert [s.labels for s in result.series] == [("append", "json"), ("add", "ipfs"), ("add", "s3")]
+    assert [[v for _, v in s.points] for s in result.series] == [
+        [pytest.approx(12.1), pytest.approx(13.4)],
+        [pytest.approx(81.0)],
+        [],
     ]
 
 
@@ -140,8 +143,9 @@ def test_upstream_aggregated_trees_become_single_values() -> None:
     leaves = {s.labels: s.value for s in result.series}
     assert all(s.is_aggregated and not s.points for s in result.series)
     assert result.aggregation is TelemetryAggregation(body["aggregation"])
+    assert result.unit == "ms"
     assert leaves == {
-        (op, backend): value
+        (op, backend): pytest.approx(value * 1000)
         for op, backends in body["metrics"].items()
         for backend, value in backends.items()
     }

@@ -62,6 +62,7 @@ from wal_telemetry_sdk._request_policy import (
     deadline_scope,
     new_idempotency_key,
 )
+from wal_telemetry_sdk._schedule import MonitorTick
 from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import NotFoundError
@@ -398,7 +399,10 @@ class AsyncWALTelemetryClient(ClientBase):
 
     async def monitor_realtime(
         self,
-        callback: Callable[[RealtimeMetrics, int], AsyncCallbackResult],
+        callback: (
+            Callable[[RealtimeMetrics, int], AsyncCallbackResult]
+            | Callable[[RealtimeMetrics | None, int, MonitorTick], AsyncCallbackResult]
+        ),
         interval: float = 5,
         duration: float | None = None,
         *,
@@ -411,8 +415,11 @@ class AsyncWALTelemetryClient(ClientBase):
         """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
         Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
-        (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
-        `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
+        (or the log) and monitoring goes on, unless `raise_errors`. A callback with a third
+        argument, `callback(metrics, iteration, tick)`, is called on failed ticks too, with the
+        last good metrics and a `MonitorTick` (`fresh`, `last_good_at`, `errors_since_good`).
+        `alerts` are rules such as `"operation_latency.percentile_95 > 500 for 3"` (latency in
+        ms), each checked before the first request; firing and resolved events go to
         `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
         the running monitor at once: `stop()` and `join()` it.
         """

@@ -55,6 +55,7 @@ from wal_telemetry_sdk._request_policy import (
     deadline_scope,
     new_idempotency_key,
 )
+from wal_telemetry_sdk._schedule import MonitorTick
 from wal_telemetry_sdk._sync.io import (
     CallbackResult,
     gather_bounded,
@@ -391,7 +392,10 @@ class WALTelemetryClient(ClientBase):
 
     def monitor_realtime(
         self,
-        callback: Callable[[RealtimeMetrics, int], CallbackResult],
+        callback: (
+            Callable[[RealtimeMetrics, int], CallbackResult]
+            | Callable[[RealtimeMetrics | None, int, MonitorTick], CallbackResult]
+        ),
         interval: float = 5,
         duration: float | None = None,
         *,
@@ -404,8 +408,11 @@ class WALTelemetryClient(ClientBase):
         """Call `callback(metrics, iteration)` every `interval` seconds for `duration` (or ever).
 
         Ticks are drift-free. A failed fetch (after the client's retries) goes to `on_error`
-        (or the log) and monitoring goes on, unless `raise_errors`. `alerts` are rules such as
-        `"operation_latency.percentile_95 > 500 for 3"`; firing and resolved events go to
+        (or the log) and monitoring goes on, unless `raise_errors`. A callback with a third
+        argument, `callback(metrics, iteration, tick)`, is called on failed ticks too, with the
+        last good metrics and a `MonitorTick` (`fresh`, `last_good_at`, `errors_since_good`).
+        `alerts` are rules such as `"operation_latency.percentile_95 > 500 for 3"` (latency in
+        ms), each checked before the first request; firing and resolved events go to
         `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
         the running monitor at once: `stop()` and `join()` it.
         """

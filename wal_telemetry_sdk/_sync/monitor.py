@@ -1,20 +1,23 @@
 # Generated from wal_telemetry_sdk/_async/monitor.py by scripts/unasync.py: do not edit.
 """Fetching something on a fixed, drift-free schedule: `Monitor` and `iter_ticks`.
 
-Iterations count ticks from 0, the same numbering the callback, `on_error` and alerts see.
+Iterations count ticks from 0, the same numbering the callback, `on_error` and alerts see. A
+monitor never shows old numbers as live: every tick knows whether its reading is fresh.
 """
 
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from wal_telemetry_sdk._schedule import (
     ErrorHandler,
+    MonitorTick,
     Schedule,
     checked_interval,
     logger,
     report_failure,
+    takes_tick,
 )
 from wal_telemetry_sdk._sync.io import (
     Background,
@@ -33,7 +36,12 @@ class Monitor(Generic[T]):
     """Calls `fetch` every `interval` seconds and hands each value to `callback(value, iteration)`.
 
     A failing `fetch` is reported to `on_error(exc, iteration)` (logged when there is none) and
-    the next tick goes ahead; with `raise_errors` it ends the run instead. Exceptions from
+    the next tick goes ahead; with `raise_errors` it ends the run instead. A callback taking a
+    third argument, `callback(value, iteration, tick)`, is called on every tick, failed ones
+    too: then `value` is the last good reading (None before the first) and the `MonitorTick`
+    says `fresh`, `last_good_at` (Unix seconds) and `errors_since_good`; the monitor's
+    attributes of those names say the same between ticks. Alerts see fresh readings only.
+    Exceptions from
     `callback` and `alerts` always end the run: `run()` raises them, and `join()` re-raises them
     for a background run. KeyboardInterrupt ends `run()` quietly. A monitor runs once; as a
     context manager it runs in the background and is stopped and joined on exit.
@@ -42,7 +50,10 @@ class Monitor(Generic[T]):
     def __init__(
         self,
         fetch: Callable[[], T],
-        callback: Callable[[T, int], CallbackResult],
+        callback: (
+            Callable[[T, int], CallbackResult]
+            | Callable[[T | None, int, MonitorTick], CallbackResult]
+        ),
         *,
         interval: float = 5,
         duration: float | None = None,
@@ -50,13 +61,23 @@ class Monitor(Generic[T]):
         raise_errors: bool = False,
         alerts: AlertEvaluator | None = None,
     ) -> None:
-        self._fetch, self._callback, self._alerts = fetch, callback, alerts
+        self._fetch, self._alerts = fetch, alerts
+        self._callback: Callable[..., CallbackResult] = callback
+        self._every_tick = takes_tick(callback)
         self._interval, self._duration = checked_interval(interval), duration
         self._on_error, self._raise_errors = on_error, raise_errors
         self._stopped = Event()
         self._background: Background | None = None
         self._error: BaseException | None = None
         self.iterations = 0  # ticks so far, failed fetches included
+        self.last_good_at: float | None = None  # Unix seconds of the last good reading
+        self.errors_since_good = 0  # failed fetches since then
+        self._last: T | None = None
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the latest tick's fetch succeeded (False before the first reading)."""
+        return self.last_good_at is not None and self.errors_since_good == 0
 
     def run(self) -> None:
         """Monitor until `duration` is over, `stop()` or KeyboardInterrupt."""
@@ -66,15 +87,26 @@ class Monitor(Generic[T]):
                 try:
                     value = self._fetch()
                 except Exception as exc:
+                    self.errors_since_good += 1
                     report_failure(exc, iteration, self._on_error, self._raise_errors)
+                    if self._every_tick:
+                        resolve(self._callback(self._last, iteration, self._tick(exc)))
                     continue
-                resolve(self._callback(value, iteration))
+                self._last, self.last_good_at, self.errors_since_good = value, time.time(), 0
+                arguments: tuple[Any, ...] = (self._tick(None),) if self._every_tick else ()
+                resolve(self._callback(value, iteration, *arguments))
                 if self._alerts is not None:
                     self._alerts.evaluate(value, iteration)
         except KeyboardInterrupt:
             logger.info("monitoring interrupted after %d iterations", self.iterations)
         finally:
             self._stopped.set()
+
+    def _tick(self, error: BaseException | None) -> MonitorTick:
+        fresh = error is None
+        return MonitorTick(
+            self.iterations - 1, fresh, self.last_good_at, self.errors_since_good, error
+        )
 
     def start(self) -> Self:
         """Run in the background; returns self at once."""

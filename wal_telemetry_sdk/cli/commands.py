@@ -14,7 +14,7 @@ from rich.console import Console
 
 from wal_telemetry_sdk._arguments import absolute_url, report_file_url
 from wal_telemetry_sdk._sync.client import WALTelemetryClient
-from wal_telemetry_sdk.cli import render
+from wal_telemetry_sdk.cli import checks, render
 from wal_telemetry_sdk.cli.exporter import alerts, exporter
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
 from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
@@ -46,7 +46,8 @@ class Context:
 
     @contextmanager
     def client(self) -> Iterator[WALTelemetryClient]:
-        with WALTelemetryClient(**self.options) as client:
+        checks.server_root(self.options["base_url"])
+        with WALTelemetryClient(**self.options) as client, checks.reachable(client):
             yield client
 
 
@@ -83,6 +84,7 @@ def filter_options(function: Any) -> Any:
 
 def window(start: float | None, end: float | None) -> tuple[float, float] | None:
     """A `(start, end)` range when either bound is given; the open side is 24 h ago or now."""
+    checks.ordered(start, end)
     if start is None and end is None:
         return None
     end = end if end is not None else parse_time("now")
@@ -161,6 +163,7 @@ def metrics(
             time_range=window(start, end),
             aggregation=aggregation,
         )
+        checks.known_filters(client, result.series, operation_type, backend)
     print_json(result.to_dict()) if as_json else console.print(render.metrics_table(result))
 
 
@@ -194,19 +197,25 @@ def timeseries(
     no_sparkline: bool,
 ) -> None:
     """A metric bucketed over time, with trends and anomalies."""
-    try:
-        step = parse_interval(interval)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--interval") from None
+    checks.ordered(start, end)
     with ctx.client() as client:
-        result = client.get_metrics_over_time(
-            metric_type,
-            operation_type=operation_type,
-            backend=backend,
-            status=status,
-            start_time=start,
-            end_time=end,
-            interval=step,
+        try:
+            result = client.get_metrics_over_time(
+                metric_type,
+                operation_type=operation_type,
+                backend=backend,
+                status=status,
+                start_time=start,
+                end_time=end,
+                interval=parse_interval(interval),
+            )
+        except ValueError as error:
+            if "interval" not in str(error):
+                raise
+            message = checks.bucket_count(interval, start, end) or str(error)
+            raise click.BadParameter(message, param_hint="'--interval'") from None
+        checks.known_filters(
+            client, [s for b in result.time_series for s in b.series], operation_type, backend
         )
     series = result.series
     if csv_path:
@@ -242,34 +251,59 @@ def write_csv(series: Any, path: str) -> None:
 )
 @pass_context
 def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple[str, ...]) -> None:
-    """A live view of real-time metrics, with alerts."""
+    """A live view of real-time metrics, with alerts.
+
+    The table says when its reading was taken; while fetches fail it is dimmed and marked
+    "stale since <time>, <n> errors". Exit status: 0 when every reading succeeded, 1 when any
+    failed, 2 for a rule or option that cannot be used.
+    """
+    from rich.console import Group, RenderableType
     from rich.live import Live
+    from rich.text import Text
 
-    from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
+    from wal_telemetry_sdk._schedule import MonitorTick
+    from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent
+    from wal_telemetry_sdk.models import RealtimeMetrics
+    from wal_telemetry_sdk.units import formatted
 
-    try:
-        rules = [AlertRule.parse(text) for text in alerts]
+    try:  # every rule is read and checked before the first request
+        rules = AlertEvaluator(alerts).rules
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--alert") from None
+        raise click.BadParameter(str(error), param_hint="'--alert'") from None
+    failed, last_problem = 0, ""  # failed readings, and why the latest one failed
 
     def on_alert(event: AlertEvent) -> None:
         colour = "red" if event.state == "firing" else "green"
+        kind = event.rule.field.split(".", 1)[0].replace("latency", "operation_latency", 1)
         live.console.print(
-            f"[{colour}]{event.state.upper()}[/] {event.rule.name}: value {event.value}"
+            f"[{colour}]{event.state.upper()}[/] {event.rule.name}: "
+            f"{formatted(kind, event.value)} (threshold {formatted(kind, event.rule.threshold)})"
         )
 
     def on_error(error: BaseException, iteration: int) -> None:
-        live.console.print(f"[yellow]tick {iteration}: {error}[/]")
+        nonlocal failed, last_problem
+        failed, last_problem = failed + 1, checks.describe(error, client)
+
+    def show(metrics: RealtimeMetrics | None, iteration: int, tick: MonitorTick) -> None:
+        view: RenderableType = (
+            render.freshness(tick) if metrics is None else render.realtime_table(metrics, tick)
+        )
+        if not tick.fresh:  # why, below the table, at the terminal's width
+            view = Group(view, Text(f"last error: {last_problem}", style="red"))
+        live.update(view, refresh=True)
 
     with ctx.client() as client, Live(console=console, auto_refresh=False) as live:
         client.monitor_realtime(
-            lambda metrics, _: live.update(render.realtime_table(metrics), refresh=True),
+            show,
             interval=interval,
             duration=duration,
             alerts=rules,
             on_alert=on_alert,
             on_error=on_error,
         )
+    if failed:
+        console.print(f"[red]readings failed: {failed}[/]; the last: {last_problem}")
+        raise SystemExit(1)
 
 
 @cli.command()
@@ -364,7 +398,9 @@ def chart(
     source: str,
     open_browser: bool,
 ) -> None:
-    """Render a chart of a metric type to a PNG file."""
+    """Render a chart of a metric type to a PNG file (its folder is created if missing)."""
+    target = Path(output or f"{metric_type}.png")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with ctx.client() as client:
         result = client.get_visualization(
             metric_type=metric_type,
@@ -374,7 +410,7 @@ def chart(
             time_range=window(start, end),
             width=width,
             height=height,
-            save_path=output or f"{metric_type}.png",
+            save_path=target,
             open_browser=open_browser,
             source=source,
         )
@@ -419,6 +455,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="KEY=VALUE")
+    key = checks.setting(key.strip())
     lowered = raw.strip().lower()
     if lowered in {"true", "yes", "on"}:
         return key, True
@@ -437,7 +474,7 @@ SERVER_ARGUMENTS = {"ignore_unknown_options": True, "allow_extra_args": True}
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def serve(arguments: tuple[str, ...]) -> None:
     """Run the reference server (extra `[server]`); `serve --help` lists its options."""
-    raise SystemExit(run_server_module("wal_telemetry_server", arguments))
+    raise SystemExit(run_server_module("wal_telemetry_server.entry", arguments))
 
 
 @cli.command(context_settings=SERVER_ARGUMENTS, add_help_option=False)
@@ -453,9 +490,11 @@ def run_server_module(module: str, arguments: tuple[str, ...]) -> int:
     import signal
     import subprocess
 
-    if importlib.util.find_spec("wal_telemetry_server") is None:
+    needed = ("wal_telemetry_server", "starlette", "uvicorn", "matplotlib")
+    if missing := [name for name in needed if importlib.util.find_spec(name) is None]:
         raise click.ClickException(
-            "the reference server is not installed: pip install 'wal-telemetry-sdk[server]'"
+            f"the reference server needs {', '.join(missing)}: "
+            "pip install 'wal-telemetry-sdk[server]'"
         )
     child = subprocess.Popen([sys.executable, "-m", module, *arguments])
     signal.signal(signal.SIGTERM, lambda number, frame: child.send_signal(number))
@@ -481,11 +520,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # usage errors too: one line, not the usage text
+        click.echo(f"error: {error.format_message()}", err=True)
         sys.exit(error.exit_code)
     except (WALTelemetryError, ValueError, OSError, TimeoutError, ImportError) as error:
         if debug:
             raise
-        click.echo(f"error: {type(error).__name__}: {error}", err=True)
+        named = isinstance(error, WALTelemetryError)  # the class says what kind of failure
+        click.echo(f"error: {type(error).__name__ + ': ' if named else ''}{error}", err=True)
         sys.exit(1)

@@ -1,12 +1,16 @@
-"""Rich renderings of results for the terminal: tables and sparklines."""
+"""Rich renderings of results for the terminal: tables and sparklines, figures with units."""
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.table import Table
 
+from wal_telemetry_sdk._html import realtime_rows, series_rows, value_header
+from wal_telemetry_sdk._schedule import MonitorTick
 from wal_telemetry_sdk.models import MetricsResult, RealtimeMetrics
 from wal_telemetry_sdk.timeseries import TimeSeries
+from wal_telemetry_sdk.units import axis_label, formatted
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -14,10 +18,6 @@ SPARKS = "▁▂▃▄▅▆▇█"
 def number(value: float | None, digits: int = 2, suffix: str = "") -> str:
     """A value for a table cell; `-` when the server could not say."""
     return "-" if value is None else f"{value:,.{digits}f}{suffix}"
-
-
-def percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.2f}%"
 
 
 def sparkline(values: Sequence[float]) -> str:
@@ -29,30 +29,36 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARKS[int((value - low) / span * (len(SPARKS) - 1))] for value in values)
 
 
-def realtime_table(metrics: RealtimeMetrics) -> Table:
-    """The headline real-time figures, one per row."""
-    latency = metrics.operation_latency
-    table = Table(title="Real-time metrics", show_header=True)
+def realtime_table(metrics: RealtimeMetrics, tick: MonitorTick | None = None) -> Table:
+    """The headline real-time figures, one per row; with a `tick`, stamped with the time of the
+    reading, and dimmed and marked stale while fetches fail."""
+    stale = tick is not None and not tick.fresh
+    table = Table(
+        title="Real-time metrics" + (" [bold red](STALE)[/]" if stale else ""),
+        show_header=True,
+        style="dim" if stale else "",
+        row_styles=["dim"] if stale else None,
+    )
     table.add_column("metric")
     table.add_column("value", justify="right")
-    rows = [
-        ("latency average", number(latency.average, suffix=" ms")),
-        ("latency p95", number(latency.percentile_95, suffix=" ms")),
-        ("latency p99", number(latency.percentile_99, suffix=" ms")),
-        ("operations", f"{latency.count:,}"),
-        ("success rate", percent(metrics.success_rate.value)),
-        ("error rate", percent(metrics.error_rate.value)),
-        ("throughput", number(metrics.throughput.value, suffix=" ops/s")),
-        ("queue size", number(metrics.queue_size.value, 0)),
-        ("retries", number(metrics.retry_count.value, 0)),
-    ]
-    rows += [
-        (f"backend {name}", f"{health.status or '?'} ({number(health.value, 1)})")
-        for name, health in sorted(metrics.backend_health.items())
-    ]
-    for row in rows:
+    for row in realtime_rows(metrics):
         table.add_row(*row)
+    if tick is not None:
+        table.caption = freshness(tick)
     return table
+
+
+def freshness(tick: MonitorTick) -> str:
+    """When the reading is from: as of 12:03:04, or stale since 12:03:04, 3 errors."""
+    if tick.last_good_at is None:
+        when = "no reading yet"
+    else:
+        when = time.strftime("%H:%M:%S", time.localtime(tick.last_good_at))
+    if tick.fresh:
+        return f"as of {when}"
+    errors = f"{tick.errors_since_good} error" + ("s" if tick.errors_since_good != 1 else "")
+    since = f"stale since {when}" if tick.last_good_at is not None else when
+    return f"[bold red]{since}, {errors}[/]"
 
 
 def metrics_table(result: MetricsResult) -> Table:
@@ -61,15 +67,10 @@ def metrics_table(result: MetricsResult) -> Table:
         f" ({result.aggregation})" if result.aggregation else ""
     )
     table = Table(title=title)
-    for column in ("series", "points", "value"):
+    for column in ("series", "points", value_header(result.metric_type)):
         table.add_column(column, justify="left" if column == "series" else "right")
-    for series in result.series:
-        value = (
-            series.value
-            if series.is_aggregated
-            else (series.points[-1][1] if series.points else None)
-        )
-        table.add_row(":".join(series.labels), str(len(series.points)), number(value, 4))
+    for row in series_rows(result.series, result.metric_type):
+        table.add_row(*row)
     return table
 
 
@@ -77,7 +78,9 @@ def timeseries_table(series: TimeSeries, *, spark: bool = True) -> Table:
     """Per series: points, first and last values, trend and anomalies, with a sparkline."""
     trends = series.trend()
     anomalies = series.anomalies()
-    table = Table(title=f"{series.metric_type or 'metric'} over time")
+    kind = series.metric_type
+    title = f"{kind or 'metric'} over time" + (f": {axis_label(kind)}" if kind else "")
+    table = Table(title=title)
     columns = ["series", "points", "first", "last", "slope/h", "change", "anomalies"]
     for column in [*columns, *(["trend"] if spark else [])]:
         table.add_column(column, justify="left" if column in {"series", "trend"} else "right")
@@ -86,9 +89,9 @@ def timeseries_table(series: TimeSeries, *, spark: bool = True) -> Table:
         cells = [
             ":".join(labels),
             str(trend.n),
-            number(trend.first, 4),
-            number(trend.last, 4),
-            number(trend.slope_per_hour, 4),
+            formatted(kind, trend.first),
+            formatted(kind, trend.last),
+            formatted(kind, trend.slope_per_hour),
             number(trend.percent_change, 1, "%"),
             str(sum(anomalies[labels])),
         ]

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 import attrs
 
 from wal_telemetry_sdk.models import RealtimeMetrics
+from wal_telemetry_sdk.units import UNITS
 
 __all__ = ["FAMILIES", "Family", "FieldQuery", "field_query", "samples"]
 
 # Each SDK unit as a multiple of the Prometheus unit of its family.
-SECONDS_PER_SUMMARY_LATENCY = 0.001  # `operation_latency` (LatencySummary): milliseconds
-SECONDS_PER_KEY_LATENCY = 1.0  # `latency["op:backend"]` (LatencyStats): seconds
+# Latency, summary and per key alike, is in milliseconds (`wal_telemetry_sdk.units`).
+SECONDS_PER_LATENCY = 1.0 / UNITS["operation_latency"].factor
 PER_MINUTE_PER_THROUGHPUT = 60.0  # `throughput`: operations per second
 RATIO_PER_RATE = 1.0  # `success_rate`, `error_rate`: fractions 0..1
 
@@ -159,10 +160,10 @@ def samples(metrics: RealtimeMetrics) -> Iterator[Sample]:
         if (labels := _operation_labels(key)) is not None:
             for field, family in KEY_LATENCY.items():
                 if (value := getattr(stats, field)) is not None:
-                    yield family, labels, value * SECONDS_PER_KEY_LATENCY
+                    yield family, labels, value * SECONDS_PER_LATENCY
     for field, family in SUMMARY_LATENCY.items():
         if (value := getattr(metrics.operation_latency, field)) is not None:
-            yield family, (), value * SECONDS_PER_SUMMARY_LATENCY
+            yield family, (), value * SECONDS_PER_LATENCY
     for summary in SUMMARIES:
         values = getattr(metrics, summary.field)
         if values.value is not None:
@@ -217,7 +218,7 @@ def _field_query(parts: list[str]) -> FieldQuery | None:
     summaries = {summary.field: summary for summary in SUMMARIES}
     match parts:
         case ["operation_latency", field] if field in SUMMARY_LATENCY:
-            return FieldQuery(SUMMARY_LATENCY[field], (), SECONDS_PER_SUMMARY_LATENCY)
+            return FieldQuery(SUMMARY_LATENCY[field], (), SECONDS_PER_LATENCY)
         case [name, "value"] if name in summaries:
             return FieldQuery(summaries[name].overall, (), summaries[name].scale)
         case ["queue_size", "by_key", status]:
@@ -226,7 +227,7 @@ def _field_query(parts: list[str]) -> FieldQuery | None:
             summary = summaries[name]
             return FieldQuery(summary.per_key, _matchers(labels), summary.scale)
         case ["latency", key, field] if field in KEY_LATENCY and (labels := _operation_labels(key)):
-            return FieldQuery(KEY_LATENCY[field], _matchers(labels), SECONDS_PER_KEY_LATENCY)
+            return FieldQuery(KEY_LATENCY[field], _matchers(labels), SECONDS_PER_LATENCY)
         case ["backend_health", backend, "value"]:
             return FieldQuery(BACKEND_HEALTH, (("backend", backend),), 1.0)
         case ["status_distribution", status]:

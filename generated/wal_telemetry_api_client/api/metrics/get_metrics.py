@@ -139,7 +139,10 @@ def sync_detailed(
     count as 1 ns). Every other aggregation is exact.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -210,7 +213,10 @@ def sync(
     count as 1 ns). Every other aggregation is exact.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -276,7 +282,10 @@ async def asyncio_detailed(
     count as 1 ns). Every other aggregation is exact.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -345,7 +354,10 @@ async def asyncio(
     count as 1 ns). Every other aggregation is exact.
 
     Args:
-        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric.
+        metric_type (TelemetryMetricType | Unset): A kind of telemetry metric. `x-unit` gives each
+            type's unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):

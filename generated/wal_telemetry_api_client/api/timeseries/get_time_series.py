@@ -124,7 +124,10 @@ def sync_detailed(
     (400 beyond) and 250,000 leaves per response.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -182,7 +185,10 @@ def sync(
     (400 beyond) and 250,000 leaves per response.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -235,7 +241,10 @@ async def asyncio_detailed(
     (400 beyond) and 250,000 leaves per response.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -291,7 +300,10 @@ async def asyncio(
     (400 beyond) and 250,000 leaves per response.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):

@@ -114,7 +114,10 @@ def sync_detailed(
      A PNG chart of `width`×`height` inches at 100 dpi. An empty selection gives an empty-state chart.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -166,7 +169,10 @@ def sync(
      A PNG chart of `width`×`height` inches at 100 dpi. An empty selection gives an empty-state chart.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -213,7 +219,10 @@ async def asyncio_detailed(
      A PNG chart of `width`×`height` inches at 100 dpi. An empty selection gives an empty-state chart.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):
@@ -263,7 +272,10 @@ async def asyncio(
      A PNG chart of `width`×`height` inches at 100 dpi. An empty selection gives an empty-state chart.
 
     Args:
-        metric_type (TelemetryMetricType): A kind of telemetry metric.
+        metric_type (TelemetryMetricType): A kind of telemetry metric. `x-unit` gives each type's
+            unit as clients hand it to people
+            (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+            `unit`. Rates are fractions (0-1) shown to people as percentages.
         operation_type (str | Unset):
         backend (str | Unset):
         status (str | Unset):

@@ -207,7 +207,9 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description A kind of telemetry metric.
+         * @description A kind of telemetry metric. `x-unit` gives each type's unit as clients hand it to people
+         *     (`unit`) and as servers send it (`sent-in`); a client converts once, from `sent-in` to
+         *     `unit`. Rates are fractions (0-1) shown to people as percentages.
          * @enum {string}
          */
         TelemetryMetricType: "operation_count" | "operation_latency" | "success_rate" | "error_rate" | "backend_health" | "throughput" | "queue_size" | "retry_count";
