@@ -58,8 +58,9 @@ def raise_descriptor_limit() -> int:
 
 
 def connection_cap(wanted: int, descriptors: int) -> int:
-    """At most `wanted` connections, leaving room for the server's own descriptors."""
-    reserve = min(RESERVED_DESCRIPTORS, descriptors // 2)
+    """At most `wanted` connections, leaving room for the server's own descriptors and for one
+    burst of connections accepted before they are counted (and refused)."""
+    reserve = min(RESERVED_DESCRIPTORS, descriptors // 2) + ACCEPT_BURST
     return max(1, min(wanted, descriptors - reserve))
 
 

@@ -106,12 +106,14 @@ def test_realtime_summary_is_consistent(demo_client: httpx.Client) -> None:
 
 
 def test_realtime_changes_from_second_to_second(demo_client: httpx.Client) -> None:
-    seen = []
-    for _ in range(4):
+    seen: set[tuple[float, float]] = set()
+    for _ in range(10):  # a busy shared server may skip a second now and then
         body = realtime(demo_client)
-        seen.append((body["operation_count"]["value"], body["operation_latency"]["average"]))
+        seen.add((body["operation_count"]["value"], body["operation_latency"]["average"]))
+        if len(seen) >= 3:
+            break
         time.sleep(1.0)
-    assert len(set(seen)) >= 3
+    assert len(seen) >= 3
 
 
 @pytest.mark.parametrize("metric_type", ALL_TYPES)
