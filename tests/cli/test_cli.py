@@ -8,31 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from wal_telemetry_sdk.charts import png_size
-from wal_telemetry_sdk.cli import main
-
-
-class Run:
-    """The outcome of one in-process `wal-telemetry` run."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def run(wal_telemetry_server: Any, capsys: pytest.CaptureFixture[str]) -> Any:
-    def invoke(*args: str) -> Run:
-        try:
-            main(["--url", wal_telemetry_server.url, *args])
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return invoke
 
 
 def test_realtime_prints_a_table_and_json(run: Any) -> None:

@@ -10,24 +10,9 @@ from typing import Any
 
 import pytest
 
-from wal_telemetry_sdk.cli import main
 from wal_telemetry_server.testing import running_server
 
-from .test_cli import Run
-
-
-@pytest.fixture
-def run(wal_telemetry_server: Any, capsys: pytest.CaptureFixture[str]) -> Any:
-    def invoke(*args: str, url: str | None = None) -> Run:
-        try:
-            main(["--url", url or wal_telemetry_server.url, *args])
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return invoke
+from .conftest import Run
 
 
 def one_line(result: Run) -> str:
