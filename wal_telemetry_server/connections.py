@@ -7,7 +7,10 @@
 - a connection limit below the process's descriptor limit: a connection over it is answered
   503 with `Retry-After` at once and closed (nginx's `limit_conn`), so excess clients never
   exhaust descriptors (EMFILE) and lock everyone else out.
-The idle timeout between requests is uvicorn's keep-alive timeout.
+The idle timeout between requests is uvicorn's keep-alive timeout. A 408 is followed by a lingering
+close (Apache's `lingering_close`): the write side is shut and whatever the client still sends is
+read and dropped for a moment, so closing does not reset the connection before the client has read
+the answer. A 503 closes at once: over the limit, the descriptor is what is short.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ REFUSED_GRACE = 1.0
 RESERVED_DESCRIPTORS = 256
 """Descriptors kept for everything but client connections: database, chart workers, files,
 and the connections of one accept burst that are over the limit and about to be closed."""
+LINGER_SECONDS = 2.0
+"""How long a connection answered with a canned response keeps draining what the client sends."""
 ACCEPT_BURST = 64
 """Connections asyncio accepts in one pass (its `backlog`): the most that can be open and over
 the limit before the first of them is closed."""
@@ -92,6 +97,7 @@ def guarded_protocol(limits: ConnectionLimits) -> type[asyncio.Protocol]:
             super().__init__(*args, **kwargs)
             self._header_timer: asyncio.TimerHandle | None = None
             self._over_limit = False
+            self._lingering = False
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -99,8 +105,10 @@ def guarded_protocol(limits: ConnectionLimits) -> type[asyncio.Protocol]:
             self._arm(REFUSED_GRACE if self._over_limit else limits.header_timeout)
 
         def data_received(self, data: bytes) -> None:
+            if self._lingering:  # answered already: drop the rest
+                return
             if self._over_limit:  # answered once the request is in, so the client can read it
-                self._answer(too_many)
+                self._answer(too_many, linger=0)
                 return
             if self._header_timer is None and self.conn.their_state is h11.IDLE:
                 self._arm(limits.header_timeout)  # the next request on a kept-alive connection
@@ -123,15 +131,21 @@ def guarded_protocol(limits: ConnectionLimits) -> type[asyncio.Protocol]:
         def _too_slow(self) -> None:
             self._header_timer = None
             if self._over_limit:
-                self._answer(too_many)
+                self._answer(too_many, linger=0)
             elif self.conn.their_state is h11.IDLE:
-                self._answer(too_slow)
+                self._answer(too_slow, linger=LINGER_SECONDS)
 
-        def _answer(self, response: bytes) -> None:
-            """Send a canned response and close, unless the connection is closing already."""
+        def _answer(self, response: bytes, linger: float) -> None:
+            """Send a canned response and close, after draining the client for `linger` seconds."""
             self._disarm()
-            if not self.transport.is_closing():
-                self.transport.write(response)
+            if self._lingering or self.transport.is_closing():
+                return
+            self.transport.write(response)
+            if linger <= 0 or not self.transport.can_write_eof():
                 self.transport.close()
+                return
+            self._lingering = True
+            self.transport.write_eof()
+            self._header_timer = self.loop.call_later(linger, self.transport.close)
 
     return GuardedH11Protocol

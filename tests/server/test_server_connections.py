@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -62,6 +63,7 @@ def test_a_client_trickling_header_lines_gets_408_and_is_closed(strict: RunningS
         thread = threading.Thread(target=trickle)
         thread.start()
         try:
+            time.sleep(1.5)  # the 408 comes at 1 s; reading late must still find it, not a reset
             data, seconds = answer_of(sock, 8)
         finally:
             stop.set()
@@ -69,6 +71,18 @@ def test_a_client_trickling_header_lines_gets_408_and_is_closed(strict: RunningS
     assert data.startswith(b"HTTP/1.1 408 "), data[:200]
     assert b"did not arrive within 1 s" in data
     assert seconds < 8
+
+
+def test_after_a_408_the_server_drains_instead_of_resetting(strict: RunningServer) -> None:
+    """A client still sending when the 408 comes must not get a reset that destroys the answer."""
+    with connect(strict) as sock:
+        sock.sendall(REQUEST_LINE)
+        data, _ = answer_of(sock, 8)  # the 408, then the server's end-of-stream
+        sock.sendall(b"X-Late: 1\r\n")  # a socket closed outright answers RST
+        time.sleep(0.2)
+        error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    assert data.startswith(b"HTTP/1.1 408 ")
+    assert error == 0, os.strerror(error)
 
 
 def test_a_connection_that_sends_nothing_is_closed(strict: RunningServer) -> None:
