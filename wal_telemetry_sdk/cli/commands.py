@@ -262,7 +262,7 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
     from rich.text import Text
 
     from wal_telemetry_sdk._schedule import MonitorTick
-    from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent
+    from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, metric_type_of
     from wal_telemetry_sdk.models import RealtimeMetrics
     from wal_telemetry_sdk.units import formatted
 
@@ -274,7 +274,7 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
 
     def on_alert(event: AlertEvent) -> None:
         colour = "red" if event.state == "firing" else "green"
-        kind = event.rule.field.split(".", 1)[0].replace("latency", "operation_latency", 1)
+        kind = metric_type_of(event.rule.field)
         live.console.print(
             f"[{colour}]{event.state.upper()}[/] {event.rule.name}: "
             f"{formatted(kind, event.value)} (threshold {formatted(kind, event.rule.threshold)})"
