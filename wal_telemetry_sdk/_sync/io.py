@@ -46,9 +46,10 @@ def connection_pool(verify: bool, limits: httpx.Limits) -> httpx.BaseTransport:
 
     from wal_telemetry_sdk._sync.deadline import DeadlineBackend
 
-    transport = httpx.HTTPTransport(verify=verify, limits=limits)
+    ssl_context = httpx.create_ssl_context(verify=verify)  # one, for both: each loads the CAs
+    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(verify=verify),
+        ssl_context=ssl_context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
