@@ -1,4 +1,5 @@
-"""Start-up cost, side by side in fresh interpreters: the SDK's client against httpx, and
+"""Start-up cost, side by side in fresh interpreters: the SDK's client against httpx (imported,
+constructed, and making a first call to a reference server started here on loopback), and
 `wal-telemetry --help` against a bare `python -c pass`.
 
 Imports are timed inside each interpreter (interpreter start-up left out). httpx imports its own
@@ -24,11 +25,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_client import REALTIME, reference_server
+
 CORE_INSTALL = "import sys; sys.modules['click'] = None"
 CLIENT = "from wal_telemetry_sdk import WALTelemetryClient"
 IMPORTS = {
     "import httpx (with its CLI: click, rich)": ("", "import httpx"),
     "from wal_telemetry_sdk import WALTelemetryClient": ("", CLIENT),
+    "  ..., TelemetryMetricType (the generated enums)": ("", f"{CLIENT}, TelemetryMetricType"),
     "import httpx; httpx.Client()": ("", "import httpx; httpx.Client()"),
     "  ... and WALTelemetryClient()": ("", f"{CLIENT}; WALTelemetryClient()"),
     "import httpx (core install)": (CORE_INSTALL, "import httpx"),
@@ -37,6 +41,13 @@ IMPORTS = {
     "  ... and WALTelemetryClient() (core install)": (
         CORE_INSTALL,
         f"{CLIENT}; WALTelemetryClient()",
+    ),
+}
+# A script's whole job: one real-time reading; {url} is the reference server's.
+FIRST_CALLS = {
+    "import httpx; httpx.get(...).json()": f"import httpx; httpx.get('{{url}}{REALTIME}').json()",
+    "WALTelemetryClient(...).get_realtime_metrics()": (
+        f"{CLIENT}; WALTelemetryClient('{{url}}').get_realtime_metrics()"
     ),
 }
 GOAL_IMPORT = 1.15  # the client's import, at most this many times httpx's
@@ -100,11 +111,15 @@ def main() -> int:
     cases["python -c pass"] = lambda: command_ms([sys.executable, "-c", "pass"])
     cases["wal-telemetry --help"] = lambda: command_ms([*cli, "--help"])
     cases["wal-telemetry metrics --help"] = lambda: command_ms([*cli, "metrics", "--help"])
-    medians = interleaved_medians(cases, options.rounds)
+    with reference_server(as_shipped=False) as url:  # TCP_NODELAY, as in bench_client.py
+        for name, statement in FIRST_CALLS.items():
+            code = statement.format(url=url)
+            cases[name] = lambda st=code: import_ms("", st)
+        medians = interleaved_medians(cases, options.rounds)
 
     print(f"medians of {options.rounds} interleaved rounds, each in a fresh interpreter")
     print("\nimport time, timed inside the interpreter")
-    for name in IMPORTS:
+    for name in [*IMPORTS, *FIRST_CALLS]:
         print(f"  {name:52s} {medians[name]:7.1f} ms")
     print("\nwhole command, spawn to exit")
     for name in ("python -c pass", "wal-telemetry --help", "wal-telemetry metrics --help"):
@@ -117,6 +132,8 @@ def main() -> int:
     core /= medians["import httpx (core install)"]
     goal("client import vs import httpx", full, GOAL_IMPORT, "x")
     goal("client import vs import httpx (core install)", core, GOAL_IMPORT, "x")
+    first = [medians[name] for name in FIRST_CALLS]
+    print(f"  {'first reading: SDK vs httpx':52s} {first[1] / first[0]:7.2f}x")
     goal("wal-telemetry --help", medians["wal-telemetry --help"], GOAL_HELP_MS, " ms")
     return 0
 

@@ -111,11 +111,11 @@ class AsyncWALTelemetryClient(ClientBase):
         self._connect(settings, async_retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: AsyncRetryTransport) -> None:
+        from wal_telemetry_api_client import Client
+
         self._adopt(settings)
         self._transport = transport
         self._http = httpx.AsyncClient(transport=transport, **client_options(settings))
-        from wal_telemetry_api_client import Client
-
         self._api = Client(base_url=settings.base_url).set_async_httpx_client(self._http)
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:

@@ -112,11 +112,11 @@ class WALTelemetryClient(ClientBase):
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
+        from wal_telemetry_api_client import Client
+
         self._adopt(settings)
         self._transport = transport
         self._http = httpx.Client(transport=transport, **client_options(settings))
-        from wal_telemetry_api_client import Client
-
         self._api = Client(base_url=settings.base_url).set_httpx_client(self._http)
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:

@@ -36,7 +36,7 @@ def console() -> Console:
     return Console()
 
 
-class EnumChoice(click.Choice[str]):
+class EnumChoice(click.Choice):  # type: ignore[type-arg]  # not generic before click 8.2
     """The values of one of the SDK's enums, read when a command parses or describes them."""
 
     def __init__(self, enum_name: str) -> None:
