@@ -132,7 +132,6 @@ def main() -> int:
         parser.error("--rounds must be at least 3")
 
     cli = cli_command()
-    CHILD_ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="bench-startup-")
     cases: dict[str, Callable[[], Cost]] = {
         name: (lambda s=setup, st=statement: import_cost(s, st))
         for name, (setup, statement) in IMPORTS.items()
@@ -144,7 +143,11 @@ def main() -> int:
     }
     for name, command in commands.items():
         cases[name] = lambda c=command: command_cost(c)
-    with reference_server(as_shipped=False) as url:  # TCP_NODELAY, as in bench_client.py
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-startup-") as bytecode,
+        reference_server(as_shipped=False) as url,  # TCP_NODELAY, as in bench_client.py
+    ):
+        CHILD_ENV["PYTHONPYCACHEPREFIX"] = bytecode
         for name, statement in FIRST_CALLS.items():
             code = statement.format(url=url)
             cases[name] = lambda st=code: import_cost("", st)
