@@ -5,15 +5,16 @@ an `APIError`; a body that arrived but does not match the API an `APIResponseVal
 an httpx transport failure an `APIConnectionError` (or `APITimeoutError`).
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from wal_telemetry_api_client.types import Response, Unset
 
 from wal_telemetry_sdk._bodies import refuse_non_finite
 from wal_telemetry_sdk._request_policy import without_secrets
@@ -32,6 +33,9 @@ from wal_telemetry_sdk.errors import (
     UnprocessableEntityError,
     WALTelemetryError,
 )
+
+if TYPE_CHECKING:  # the generated package loads with the first call, not with the SDK
+    from wal_telemetry_api_client.types import Response
 
 R = TypeVar("R")
 
@@ -79,6 +83,8 @@ def call_errors() -> Iterator[None]:
 
 def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
     """A generated 2xx response as a typed result; a failure envelope or a bad body raises."""
+    from wal_telemetry_api_client.types import Unset
+
     parsed = detailed.parsed
     if getattr(parsed, "success", True) is False:
         error = getattr(parsed, "error", None)
