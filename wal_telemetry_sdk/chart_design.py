@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "EMPTY_MESSAGE",
+    "KINDS",
     "OTHERS_COLOUR",
     "PALETTE",
     "STATE_COLOURS",
@@ -25,9 +26,11 @@ __all__ = [
     "StateSpan",
     "bucket_seconds",
     "bucketed",
+    "described",
     "design",
     "design_totals",
     "health_state",
+    "summarised",
     "time_ticks",
 ]
 
@@ -55,7 +58,7 @@ STATE_COLOURS: dict[str, str] = {
     "unknown": "#C8C8C8",
 }
 TOP_SERIES = 8
-MAX_BUCKETS = 300
+MAX_BUCKETS = 120
 EMPTY_MESSAGE = "No data for this selection"
 
 Points = Sequence[tuple[float, float | None]]
@@ -115,6 +118,7 @@ class ChartModel:
     x_range: tuple[float, float] | None = None
     bucket_seconds: float | None = None
     lanes: tuple[str, ...] = ()
+    y_log: bool = False  # a logarithmic value axis (latency spans milliseconds to seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,7 @@ class _Kind:
     reduce: Callable[[Sequence[float]], float]
     others_are: str = "mean"  # how the series beyond the top ones combine: "mean" or "total"
     lowest_first: bool = False  # rank by the lowest values (success rate: the worst first)
+    log: bool = False  # values span orders of magnitude: a logarithmic axis
 
 
 def _p95(values: Sequence[float]) -> float:
@@ -140,7 +145,7 @@ def _p95(values: Sequence[float]) -> float:
 KINDS: dict[str, _Kind] = {
     "operation_latency": _Kind(
         "band", "Operation latency: median with p95 band", "Latency (ms)",
-        "median and p95 per bucket", "ms", statistics.median,
+        "median and p95 per bucket", "ms", statistics.median, log=True,
     ),
     "success_rate": _Kind(
         "percent", "Success rate", "Operations that succeeded (%)",
@@ -245,6 +250,12 @@ def _bucket_words(seconds: float) -> str:
     return f"{seconds:g}-second buckets"
 
 
+def described(operation_type: str | None, backend: str | None, status: str | None) -> str:
+    """A selection's filters as the subtitle names them: "operation=add, backend=s3"."""
+    pairs = (("operation", operation_type), ("backend", backend), ("status", status))
+    return ", ".join(f"{name}={value}" for name, value in pairs if value is not None)
+
+
 # -- bucketing raw points ------------------------------------------------------------------
 
 
@@ -316,7 +327,7 @@ def design(
         tops = {name: _cleaned((p95 or {}).get(name, ())) for name in cleaned}
         lines, ranked = _top_lines(spec, cleaned, tops)
         parts.extend([ranked] if ranked else [])
-        y_range = (0.0, 100.0) if spec.kind == "percent" else _y_range(spec.kind, lines)
+        y_range = (0.0, 100.0) if spec.kind == "percent" else _y_range(spec, lines)
     return ChartModel(
         metric_type=metric_type,
         kind=spec.kind,
@@ -331,6 +342,7 @@ def design(
         x_range=window,
         bucket_seconds=bucket,
         lanes=lanes,
+        y_log=spec.log and bool(lines),
     )
 
 
@@ -461,16 +473,17 @@ def _nice_top(value: float) -> float:
     return next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= value)
 
 
-def _y_range(kind: str, lines: tuple[Line, ...]) -> tuple[float, float]:
-    """From zero to a round number above the highest value drawn (the stack's top for bars)."""
-    if kind == "bars":
+def _y_range(spec: _Kind, lines: tuple[Line, ...]) -> tuple[float, float]:
+    """From zero (a power of ten below the lowest value on a log axis) to a round number above
+    the highest value drawn (the stack's top for bars)."""
+    drawn = [v for line in lines for v in (*line.values, *(line.high or ())) if v > 0]
+    if spec.kind == "bars":
         columns = zip(*(line.values for line in lines), strict=True)
         top = max((math.fsum(v for v in c if not math.isnan(v)) for c in columns), default=0.0)
     else:
-        top = max(
-            (v for line in lines for v in (line.high or line.values) if not math.isnan(v)),
-            default=0.0,
-        )
+        top = max(drawn, default=0.0)
+    if spec.log and drawn:
+        return 10.0 ** math.floor(math.log10(min(drawn))), _nice_top(top * 1.05)
     return 0.0, _nice_top(top * 1.05)
 
 

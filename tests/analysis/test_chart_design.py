@@ -8,6 +8,7 @@ import pytest
 
 from wal_telemetry_sdk.chart_design import (
     EMPTY_MESSAGE,
+    MAX_BUCKETS,
     OTHERS_COLOUR,
     PALETTE,
     STATE_COLOURS,
@@ -127,9 +128,10 @@ def test_a_day_start_is_labelled_with_its_iso_date():
     assert time_ticks(END, START) == () and time_ticks(START, math.inf) == ()
 
 
-def test_buckets_are_clock_steps_of_at_most_three_hundred():
-    assert bucket_seconds(START, END) == 300.0
-    assert bucket_seconds(START, START + 3600, minimum=5) == 15.0
+def test_buckets_are_clock_steps_of_at_most_max_buckets():
+    assert MAX_BUCKETS == 120 and bucket_seconds(START, END) == 900.0
+    assert bucket_seconds(START, START + 3600, minimum=5) == 30.0
+    assert bucket_seconds(START, START + 3600, minimum=60) == 60.0
     assert bucket_seconds(START, START + 60, minimum=5) == 5.0
 
 
