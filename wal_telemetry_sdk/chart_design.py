@@ -7,6 +7,7 @@ points); renderers paint the `ChartModel` it returns and decide nothing about co
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import statistics
@@ -227,10 +228,11 @@ def time_ticks(start: float, end: float, max_ticks: int = 8) -> tuple[tuple[floa
 
 
 def _window_text(start: float, end: float) -> str:
-    pattern = "%Y-%m-%d %H:%M:%S" if end - start < 600 else "%Y-%m-%d %H:%M"
-    if _utc(start, "%Y-%m-%d") == _utc(end, "%Y-%m-%d"):
-        return f"{_utc(start, pattern)} to {_utc(end, pattern[9:])} UTC"
-    return f"{_utc(start, pattern)} to {_utc(end, pattern)} UTC"
+    """ "2026-12-01 04:00 to 2026-12-02 04:00 UTC"; the end's date only when it differs."""
+    clock = "%H:%M:%S" if end - start < 600 else "%H:%M"
+    same_day = _utc(start, "%Y-%m-%d") == _utc(end, "%Y-%m-%d")
+    dated = "%Y-%m-%d " + clock
+    return f"{_utc(start, dated)} to {_utc(end, clock if same_day else dated)} UTC"
 
 
 def _duration(seconds: float) -> str:
@@ -272,10 +274,10 @@ def bucketed(
         for when, value in points:
             if value is not None and not math.isnan(value):
                 groups.setdefault(math.floor((when - start) / step), []).append(value)
-        times = [start + index * step for index in sorted(groups)]
-        values[name] = [(t, reduce(groups[i])) for t, i in zip(times, sorted(groups), strict=True)]
+        indexes = sorted(groups)
+        values[name] = [(start + i * step, reduce(groups[i])) for i in indexes]
         if metric_type == "operation_latency":
-            p95[name] = [(t, _p95(groups[i])) for t, i in zip(times, sorted(groups), strict=True)]
+            p95[name] = [(start + i * step, _p95(groups[i])) for i in indexes]
     return values, p95
 
 
@@ -351,17 +353,11 @@ def design_totals(
 ) -> ChartModel:
     """One number per series (an aggregated metrics tree) as ranked horizontal bars."""
     spec = KINDS.get(metric_type, _UNKNOWN)
-    finite = {name: v for name, v in numbers.items() if math.isfinite(v)}
-    ordered = sorted(finite, key=lambda name: finite[name] if spec.lowest_first else -finite[name])
-    shown = ordered[:TOP_SERIES] if len(ordered) > TOP_SERIES + 1 else ordered
-    lines = [Line(name, PALETTE[i], (), (finite[name],)) for i, name in enumerate(shown)]
-    rest = [finite[name] for name in ordered[len(shown) :]]
-    if rest:
-        combined = math.fsum(rest) if spec.others_are == "total" else statistics.fmean(rest)
-        lines.append(Line(_others_name(len(rest), spec), OTHERS_COLOUR, (), (combined,)))
+    series = {name: [(0.0, v)] for name, v in numbers.items() if math.isfinite(v)}
+    ranked, note = _top_lines(spec, series, {name: [] for name in series})
+    lines = [dataclasses.replace(line, times=()) for line in ranked]
     parts = [f"one value per series ({spec.unit})" if spec.unit else "one value per series"]
-    if selection:
-        parts.append(selection)
+    parts.extend(part for part in (note, selection) if part)
     top = max((line.values[0] for line in lines), default=0.0)
     return ChartModel(
         metric_type=metric_type,
@@ -385,10 +381,6 @@ def _cleaned(points: Points) -> list[tuple[float, float]]:
 def _rank_value(points: list[tuple[float, float]]) -> float:
     finite = [v for _, v in points if math.isfinite(v)]
     return statistics.fmean(finite) if finite else -math.inf
-
-
-def _others_name(count: int, spec: _Kind) -> str:
-    return f"others ({count} series, {spec.others_are})"
 
 
 def _top_lines(
@@ -462,7 +454,8 @@ def _others(
     high = None
     if all(tops[name] for name in names):
         high = _combined(spec, [_aligned(times, tops[name]) for name in names])
-    return Line(_others_name(len(names), spec), OTHERS_COLOUR, tuple(times), values, high=high)
+    name = f"others ({len(names)} series, {spec.others_are})"
+    return Line(name, OTHERS_COLOUR, tuple(times), values, high=high)
 
 
 def _nice_top(value: float) -> float:

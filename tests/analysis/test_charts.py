@@ -162,3 +162,35 @@ def test_png_helpers_read_the_ihdr():
         png_size(b"<html>not a png</html>")
     with pytest.raises(ValueError):
         png_size(b"\x89PNG\r\n\x1a\n")
+
+
+def test_both_dialects_bodies_of_the_same_data_draw_the_same_chart():
+    import json
+    from http import HTTPStatus
+    from pathlib import Path
+
+    import httpx
+    from wal_telemetry_api_client import models as api
+    from wal_telemetry_api_client.types import Response
+
+    from wal_telemetry_sdk._conversion import metrics_from_api
+    from wal_telemetry_sdk._error_mapping import arrived, call_errors, unwrap
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
+    reference = json.loads((fixtures / "getMetrics.reference.json").read_text())
+    upstream_keys = {"success", "operation", "timestamp", "metrics", "metric_type", "aggregation"}
+    upstream = {key: value for key, value in reference.items() if key in upstream_keys}
+
+    def drawn_model(body):
+        content = json.dumps(body).encode()
+        with call_errors():
+            arrived.set(httpx.Response(HTTPStatus.OK, content=content))
+            detailed = Response(HTTPStatus.OK, content, {}, api.MetricsResponse.from_dict(body))
+            result = unwrap(detailed, metrics_from_api)
+        return chart_model(result.metrics, "operation_latency")
+
+    from_reference, from_upstream = drawn_model(reference), drawn_model(upstream)
+    assert from_reference == from_upstream
+    assert {line.name for line in from_reference.lines} == {"append / json", "add / ipfs"}
+    drawn_values = [v for line in from_reference.lines for v in line.values if not math.isnan(v)]
+    assert max(drawn_values) == pytest.approx(81.0)  # milliseconds, as the SDK hands them
