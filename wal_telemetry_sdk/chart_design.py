@@ -60,6 +60,7 @@ STATE_COLOURS: dict[str, str] = {
 }
 TOP_SERIES = 8
 MAX_BUCKETS = 120
+BRIDGED_BUCKETS = 4  # a line goes on across up to this many empty buckets
 EMPTY_MESSAGE = "No data for this selection"
 
 Points = Sequence[tuple[float, float | None]]
@@ -327,7 +328,7 @@ def design(
         spans = tuple(s for lane in lanes for s in _spans(lane, cleaned[lane], window[1], bucket))
     elif window is not None and cleaned:
         tops = {name: _cleaned((p95 or {}).get(name, ())) for name in cleaned}
-        lines, ranked = _top_lines(spec, cleaned, tops)
+        lines, ranked = _top_lines(spec, cleaned, tops, bucket)
         parts.extend([ranked] if ranked else [])
         y_range = (0.0, 100.0) if spec.kind == "percent" else _y_range(spec, lines)
     return ChartModel(
@@ -354,7 +355,7 @@ def design_totals(
     """One number per series (an aggregated metrics tree) as ranked horizontal bars."""
     spec = KINDS.get(metric_type, _UNKNOWN)
     series = {name: [(0.0, v)] for name, v in numbers.items() if math.isfinite(v)}
-    ranked, note = _top_lines(spec, series, {name: [] for name in series})
+    ranked, note = _top_lines(spec, series, {name: [] for name in series}, None)
     lines = [dataclasses.replace(line, times=()) for line in ranked]
     parts = [f"one value per series ({spec.unit})" if spec.unit else "one value per series"]
     parts.extend(part for part in (note, selection) if part)
@@ -387,6 +388,7 @@ def _top_lines(
     spec: _Kind,
     series: dict[str, list[tuple[float, float]]],
     tops: dict[str, list[tuple[float, float]]],
+    bucket: float | None,
 ) -> tuple[tuple[Line, ...], str]:
     """The `TOP_SERIES` series ranked by their plotted value (latency: p95), one colour each,
     and the rest combined into one grey "others" line; plus the subtitle's ranking note."""
@@ -402,11 +404,39 @@ def _top_lines(
         _line(name, PALETTE[i], times, series[name], tops[name]) for i, name in enumerate(shown)
     ]
     rest = ordered[len(shown) :]
+    if rest:
+        lines.append(_others(spec, rest, times, series, tops))
+    if spec.kind != "bars":  # only a stack needs every line on every bucket
+        lines = [_bridged(line, bucket) for line in lines]
     if not rest:
         return tuple(lines), ""
-    lines.append(_others(spec, rest, times, series, tops))
     basis = "p95" if any(tops.values()) else ("lowest mean" if spec.lowest_first else "mean")
     return tuple(lines), f"top {len(shown)} of {len(ordered)} series by {basis}"
+
+
+def _bridged(line: Line, bucket: float | None) -> Line:
+    """A line through its own points: buckets without a value are left out, so a sparse series
+    still draws as a line, but a silence longer than `BRIDGED_BUCKETS` buckets stays a gap."""
+    longest = BRIDGED_BUCKETS * bucket if bucket else math.inf
+    rows: list[tuple[float, int | None]] = []  # (time, index of its values; None: a gap)
+    for index, when in enumerate(line.times):
+        if math.isnan(line.values[index]):
+            continue
+        if rows and when - rows[-1][0] > longest:
+            rows.append((rows[-1][0] + (bucket or 0.0), None))
+        rows.append((when, index))
+
+    def taken(column: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(math.nan if index is None else column[index] for _, index in rows)
+
+    return Line(
+        line.name,
+        line.colour,
+        tuple(when for when, _ in rows),
+        taken(line.values),
+        low=None if line.low is None else taken(line.low),
+        high=None if line.high is None else taken(line.high),
+    )
 
 
 def _aligned(times: list[float], points: list[tuple[float, float]]) -> list[float]:

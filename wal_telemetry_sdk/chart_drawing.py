@@ -214,5 +214,4 @@ def _legend(axes: Axes, model: ChartModel, size: float) -> None:
         handles, labels = axes.get_legend_handles_labels()
     if model.kind == "bars":
         handles, labels = handles[::-1], labels[::-1]
-    axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=size,
-                frameon=False)  # fmt: skip
+    axes.figure.legend(handles, labels, loc="outside right upper", fontsize=size, frameon=False)

@@ -103,7 +103,7 @@ def test_the_legend_sits_outside_the_plot_at_a_readable_size():
     figure = drawn(chart_model(fourteen_series(), "throughput", DAY), 12, 8)
     figure.canvas.draw()
     axes = figure.axes[0]
-    legend = axes.get_legend()
+    (legend,) = figure.legends
     assert len(legend.get_texts()) == TOP_SERIES + 1
     assert all(text.get_fontsize() >= 9 for text in legend.get_texts())
     renderer = figure.canvas.get_renderer()
@@ -124,12 +124,13 @@ def test_health_is_drawn_as_coloured_state_lanes():
     health = {"ipfs": [[DAY[0], 1.0], [DAY[0] + 3600, 0.0]], "s3": [[DAY[0], 0.5]]}
     model = chart_model(health, "backend_health", (DAY[0], DAY[0] + 7200))
     assert {(s.lane, s.state) for s in model.spans} >= {("ipfs", "online"), ("ipfs", "offline")}
-    axes = drawn(model, 12, 8).axes[0]
+    figure = drawn(model, 12, 8)
+    axes = figure.axes[0]
     lanes = {
         t.get_text(): y for t, y in zip(axes.get_yticklabels(), axes.get_yticks(), strict=True)
     }
     assert lanes["ipfs"] > lanes["s3"]  # the first backend on top
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
         "online", "degraded", "offline", "unknown",
     ]  # fmt: skip
 
