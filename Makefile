@@ -12,7 +12,7 @@ TS_GENERATED := $(TS)/src/generated/openapi.ts
 # The sync clients, rewritten from their async sources by scripts/unasync.py.
 SYNC_TWINS := wal_telemetry_sdk/_sync
 
-.PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
+.PHONY: venv node generate check-generated lint lint-spec test demo charts check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table test-min-deps
 .PHONY: prometheus check-prometheus integrations
 
@@ -109,9 +109,14 @@ test: venv node prometheus lint lint-spec check-generated spec-check test-ts tes
 demo: venv
 	$(BIN)/wal-telemetry demo --output demo-output
 
+# Every chart type over the demo's 24 h, drawn by the server (demo-output/charts/*.png) and by the
+# client (demo-output/charts/client/), and an empty selection's; fails unless each is a PNG.
+charts: venv
+	$(BIN)/python scripts/chart_gallery.py --output demo-output/charts
+
 # Open the demo's report from disk in headless Chromium (Debian's package, installed when missing)
 # and fail unless every chart image loads.
-check-report: demo
+check-report: demo charts
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
 	  --screenshot demo-output/report-screenshot.png

@@ -11,9 +11,11 @@ Seeds a database with ~1M operation samples (24 h of simulated WAL traffic), the
    with 4 clients, the time to write a 24 h report, `/realtime` latency while charts are being
    rendered against idle, and 4 clients querying for 30 s while the workload writes (errors
    must be 0).
+With `--charts`, only charts, side by side with `--before`: the ms of `/visualization` of each
+metric type over the 24 h and the seconds of a 24 h report (8 charts), interleaved rounds.
 
     .venv/bin/python bench/bench_server.py [--samples 1000000] [--runs 3] [--seconds 5]
-                                           [--before REV | --before none]
+                                           [--before REV | --before none] [--charts]
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 import httpx
 
+from wal_telemetry_server.model import METRIC_TYPES
 from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.testing import RunningServer, running_server
 from wal_telemetry_server.workload import seed_history
@@ -262,6 +265,44 @@ def compare(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
             server.stop()
 
 
+def charts_side_by_side(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
+    """`--charts`: chart and report times of this server and of `--before`, interleaved."""
+    source = export_revision(args.before, tmp / "before")
+    servers: dict[str, RunningServer] = {"after": RunningServer(db_path=db, demo=False)}
+    if source is not None:
+        before_db = tmp / "before.sqlite3"
+        shutil.copyfile(db, before_db)
+        servers["before"] = ServerAt(source, db_path=before_db, demo=False)
+    window = {"start_time": end - DAY, "end_time": end}
+    times: dict[tuple[str, str], list[float]] = {}
+    try:
+        for server in servers.values():
+            server.start(timeout=600)
+        clients = {n: httpx.Client(base_url=s.url + API, timeout=300) for n, s in servers.items()}
+        for http in clients.values():  # warm the chart workers
+            query_ms(http, "/visualization/throughput", window)
+        for _ in range(args.runs):
+            for metric_type in METRIC_TYPES:
+                for name, http in clients.items():
+                    ms = query_ms(http, f"/visualization/{metric_type}", window)
+                    times.setdefault((name, metric_type), []).append(ms)
+            for name, server in servers.items():
+                times.setdefault((name, "report"), []).append(report_seconds(server.url) * 1000)
+        for http in clients.values():
+            http.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+    names = sorted(servers, reverse=True)
+    print(f"\nbefore: {args.before}; median ms of {args.runs} interleaved rounds, 12x8 in, 24 h")
+    print(f"{'chart':<36}" + "".join(f"{n:>10}" for n in names) + "  after/before")
+    for label in [*METRIC_TYPES, "report"]:
+        medians = {n: statistics.median(times[(n, label)]) for n in names}
+        ratio = medians["after"] / medians["before"] if "before" in medians else math.nan
+        shown = "POST /report (8 charts) until complete" if label == "report" else label
+        print(f"{shown:<36}" + "".join(f"{medians[n]:10.0f}" for n in names) + f"  {ratio:8.2f}x")
+
+
 def throughput(url: str, path: str, params: Callable[[], dict[str, Any]], seconds: float) -> float:
     """Requests per second of 4 clients hammering one query for `seconds`."""
     counts = [0] * 4
@@ -437,12 +478,16 @@ def main() -> int:
         "--before", default=BEFORE_ROLLUPS, help="git revision to compare with, or 'none'"
     )
     parser.add_argument("--skip-workload", action="store_true", help="sections 1 and 2 only")
+    parser.add_argument("--charts", action="store_true", help="chart and report times only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         db = Path(tmp) / "bench.sqlite3"
         end = time.time()
         written, seed_time = seed(db, args.samples, end)
         print(f"seeded {written} operation samples in {seed_time:.1f} s", flush=True)
+        if args.charts:
+            charts_side_by_side(db, end, args, Path(tmp))
+            return 0
         compare(db, end, args, Path(tmp))
         if args.skip_workload:
             return 0

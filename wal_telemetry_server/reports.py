@@ -133,7 +133,7 @@ def render_html(data: dict[str, Any]) -> str:
         f"generated {_when(data['generated_at'])}.</p>",
     ]
     for metric_type in METRIC_TYPES:
-        title = TITLES[metric_type][0]
+        title = TITLES[metric_type]
         summary = data["summary"][metric_type]
         parts.append(f'<h2 id="{metric_type}">{html.escape(title)}</h2>')
         rows: dict[str, list[Any]] = {
