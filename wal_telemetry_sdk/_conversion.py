@@ -225,19 +225,22 @@ def in_units(tree: dict[str, Any], metric_type: object) -> dict[str, Any]:
 
 
 def _scaled(node: Any, factor: float) -> Any:
+    """`node` in the SDK's unit. Series are scaled in place: the decoded body is this call's
+    alone, and a new list per point would cost ten times as much for a day of points."""
     if isinstance(node, dict):
         return {key: _scaled(child, factor) for key, child in node.items()}
     if isinstance(node, list):
-        return [_scaled_point(point, factor) for point in node]
+        if _float_pairs(node):
+            for point in node:
+                point[1] *= factor
+        else:
+            for point in node:
+                if isinstance(point, list) and len(point) == 2 and type(point[1]) in (int, float):
+                    point[1] *= factor
+        return node
     if type(node) in (int, float):
         return node * factor
     return node
-
-
-def _scaled_point(point: Any, factor: float) -> Any:
-    if isinstance(point, list) and len(point) == 2 and type(point[1]) in (int, float):
-        return [point[0], point[1] * factor]
-    return point
 
 
 def metrics_bucket(
@@ -467,13 +470,18 @@ def _points(leaf: list[Any], where: str) -> list[list[float]]:
     The check of well-formed float pairs runs in C (`map` over builtins), so large series stay
     cheap; anything else takes the slow path that converts ints and names the broken point.
     """
-    if (
+    if _float_pairs(leaf):
+        return leaf
+    return [[_point_part(p, 0, where), _point_part(p, 1, where)] for p in leaf]
+
+
+def _float_pairs(leaf: list[Any]) -> bool:
+    """Whether every item is a `[float, float]` list, checked in C (`map` over builtins)."""
+    return (
         set(map(type, leaf)) <= {list}
         and set(map(len, leaf)) <= {2}
         and set(map(type, itertools.chain.from_iterable(leaf))) <= {float}
-    ):
-        return leaf
-    return [[_point_part(p, 0, where), _point_part(p, 1, where)] for p in leaf]
+    )
 
 
 def _point_part(point: object, index: int, where: str) -> float:

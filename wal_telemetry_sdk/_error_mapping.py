@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from wal_telemetry_sdk._bodies import json_body
+from wal_telemetry_sdk._bodies import collector_paused, json_body
 from wal_telemetry_sdk._request_policy import without_secrets
 from wal_telemetry_sdk.errors import (
     APIConnectionError,
@@ -84,10 +84,11 @@ def unwrap(response: httpx.Response, convert: Callable[[Any], R]) -> R:
     """
     if response.status_code != 200:
         raise ValueError(f"unexpected status {response.status_code}")
-    body = json_body(response.content)
-    if type(body) is dict and body.get("success") is False:
-        raise failure_from_envelope(body.get("error"), response)
-    return convert(body)
+    with collector_paused(len(response.content)):
+        body = json_body(response.content)
+        if type(body) is dict and body.get("success") is False:
+            raise failure_from_envelope(body.get("error"), response)
+        return convert(body)
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:
