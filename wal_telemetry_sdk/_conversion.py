@@ -111,7 +111,7 @@ def metrics_from_json(body: Body) -> MetricsResult:
     body = _object(body, "the body")
     success = _bool(body["success"], "success")
     metric_type = _open_enum(body.get("metric_type"), TelemetryMetricType)
-    tree = in_units(_object(body["metrics"], "metrics"), metric_type)
+    tree, series = _tree_in_units(_object(body["metrics"], "metrics"), metric_type)
     return MetricsResult(
         success=success,
         operation=_string(body.get("operation"), "operation"),
@@ -119,7 +119,7 @@ def metrics_from_json(body: Body) -> MetricsResult:
         metric_type=metric_type,
         aggregation=_open_enum(body.get("aggregation"), TelemetryAggregation),
         metrics=tree,
-        series=series_from_tree(tree),
+        series=series,
         extra=_extra(body, METRICS_KEYS),
     )
 
@@ -206,41 +206,51 @@ def _bucket(item: object, metric_type: object) -> MetricsBucket:
     tree = _object(item["metrics"], "metrics")
     if start is None or end is None:
         raise ValueError("a time bucket needs start_time and end_time")
-    stamp = _number(item.get("timestamp"), "timestamp")
-    return metrics_bucket(start, end, in_units(tree, metric_type), stamp)
+    stamp = (start + end) / 2 if (at := _number(item.get("timestamp"), "timestamp")) is None else at
+    return MetricsBucket(start, end, stamp, *_tree_in_units(tree, metric_type))
 
 
-def in_units(tree: dict[str, Any], metric_type: object) -> dict[str, Any]:
-    """A metrics tree with its values in the SDK's unit; a tree of every type (no
-    `metric_type`) is converted per type. Malformed leaves are left for the checks to name."""
-    if metric_type is None:
-        return {
-            key: in_units(node, key) if key in UNITS and isinstance(node, dict) else node
-            for key, node in tree.items()
-        }
-    unit = unit_of(metric_type)
-    if unit is None or unit.factor == 1.0:
-        return tree
-    return _scaled(tree, unit.factor)  # type: ignore[no-any-return]
+def _tree_in_units(tree: Body, metric_type: object) -> tuple[dict[str, Any], list[MetricSeries]]:
+    """A metrics tree in the SDK's units, and its leaves as series, in one walk that checks
+    every leaf; a tree of every type (no `metric_type`) is converted per type.
+
+    Series are scaled in place: the decoded body is this call's alone, and a new list per point
+    would cost far more for a day of points.
+    """
+    series: list[MetricSeries] = []
+    if metric_type is not None:
+        unit = unit_of(metric_type)
+        return _walk(tree, (), 1.0 if unit is None else unit.factor, series), series
+    converted: dict[str, Any] = {}
+    for key, node in tree.items():
+        factor = UNITS[key].factor if key in UNITS and isinstance(node, dict) else 1.0
+        converted |= _walk({key: node}, (), factor, series)
+    return converted, series
 
 
-def _scaled(node: Any, factor: float) -> Any:
-    """`node` in the SDK's unit. Series are scaled in place: the decoded body is this call's
-    alone, and a new list per point would cost ten times as much for a day of points."""
-    if isinstance(node, dict):
-        return {key: _scaled(child, factor) for key, child in node.items()}
-    if isinstance(node, list):
-        if _float_pairs(node):
-            for point in node:
-                point[1] *= factor
-        else:
-            for point in node:
-                if isinstance(point, list) and len(point) == 2 and type(point[1]) in (int, float):
+def _walk(
+    node: Mapping[str, Any], labels: tuple[str, ...], factor: float, series: list[MetricSeries]
+) -> dict[str, Any]:
+    converted: dict[str, Any] = {}
+    for key, child in node.items():
+        path = (*labels, str(key))
+        if isinstance(child, Mapping):
+            converted[key] = _walk(child, path, factor, series)
+            continue
+        where = "metrics." + ".".join(path)
+        if isinstance(child, list):
+            points = _points(child, where)
+            if factor != 1.0:
+                for point in points:
                     point[1] *= factor
-        return node
-    if type(node) in (int, float):
-        return node * factor
-    return node
+            series.append(MetricSeries(labels=path, points=points))
+            converted[key] = points
+        else:
+            if type(child) in (int, float) and factor != 1.0:
+                child = child * factor
+            series.append(MetricSeries(labels=path, value=_number(child, where)))
+            converted[key] = child
+    return converted
 
 
 def metrics_bucket(
