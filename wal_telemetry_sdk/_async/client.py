@@ -507,7 +507,7 @@ class AsyncWALTelemetryClient(ClientBase):
         """Send the request a generated `_get_kwargs` builds, with that function's own signature,
         and convert the response; what escapes either is an SDK exception about this call."""
         with deadline_scope(self.timeout), call_errors():
-            return convert(await self._http.request(**request(*args, **kwargs)))
+            return convert(await self._http.request(**self._absolute(request(*args, **kwargs))))
 
 
 def _converted(convert: Callable[[Any], R]) -> Callable[[httpx.Response], R]:

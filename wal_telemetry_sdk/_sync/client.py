@@ -504,7 +504,7 @@ class WALTelemetryClient(ClientBase):
         """Send the request a generated `_get_kwargs` builds, with that function's own signature,
         and convert the response; what escapes either is an SDK exception about this call."""
         with deadline_scope(self.timeout), call_errors():
-            return convert(self._http.request(**request(*args, **kwargs)))
+            return convert(self._http.request(**self._absolute(request(*args, **kwargs))))
 
 
 def _converted(convert: Callable[[Any], R]) -> Callable[[httpx.Response], R]:
