@@ -1,9 +1,8 @@
 """Client settings: each from its argument, else its environment variable, else a default."""
 
+import dataclasses
 import math
 import os
-
-import attrs
 
 from wal_telemetry_sdk._bodies import MAX_FILE_BYTES, MAX_JSON_BYTES
 
@@ -19,12 +18,12 @@ ENV_VERIFY_SSL = "WAL_TELEMETRY_VERIFY_SSL"
 BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """Resolved, validated settings of one client; the API key stays out of `repr()`."""
 
     base_url: str
-    api_key: str | None = attrs.field(repr=False)
+    api_key: str | None = dataclasses.field(repr=False)
     timeout: float
     verify_ssl: bool
     max_retries: int
@@ -85,7 +84,7 @@ def checked_api_key(key: str | None) -> str | None:
 
 def with_policy(settings: Settings, timeout: float | None, max_retries: int | None) -> Settings:
     """`settings` with another timeout and retry count (None keeps the current one)."""
-    return attrs.evolve(
+    return dataclasses.replace(
         settings,
         timeout=settings.timeout if timeout is None else _positive_seconds(timeout, "timeout"),
         max_retries=settings.max_retries if max_retries is None else _retry_count(max_retries),

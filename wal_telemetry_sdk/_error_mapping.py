@@ -5,6 +5,8 @@ an `APIError`; a body that arrived but does not match the API an `APIResponseVal
 an httpx transport failure an `APIConnectionError` (or `APITimeoutError`).
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 from collections.abc import Callable, Iterator

@@ -1,5 +1,7 @@
 """Safe names and safe writes: no path built from an unchecked id, no file left half-written."""
 
+from __future__ import annotations
+
 import contextlib
 import os
 import re
@@ -7,11 +9,13 @@ import secrets
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # loaded with the first download: the command line saves files without httpx
+    import httpx
 
-from wal_telemetry_sdk._bodies import checked_file
-from wal_telemetry_sdk.models import FileResult
+    from wal_telemetry_sdk.models import FileResult
+
 
 REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -64,6 +68,9 @@ def file_result(
 ) -> FileResult:
     """A downloaded file, checked against what it claims to be, then written atomically to
     `save_path` when one is given (nothing is written for a file that is not what it claims)."""
+    from wal_telemetry_sdk._bodies import checked_file
+    from wal_telemetry_sdk.models import FileResult
+
     content = response.content
     content_type = response.headers.get("content-type")
     checked_file(name, content, content_type)

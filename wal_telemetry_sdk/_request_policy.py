@@ -10,7 +10,6 @@ import math
 import random
 import re
 import time
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -112,6 +111,8 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 
 def new_idempotency_key() -> str:
     """A fresh key for one request that creates something; its retries carry the same key."""
+    import uuid  # here, not at import: uuid loads `platform`, a cost only report requests need
+
     return uuid.uuid4().hex
 
 

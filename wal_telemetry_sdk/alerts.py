@@ -32,6 +32,7 @@ __all__ = [
     "check_rules",
     "format_number",
     "lookup",
+    "metric_type_of",
 ]
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -120,6 +121,15 @@ def check_rules(
                 + ", ".join(fields)
             )
     return parsed
+
+
+def metric_type_of(field: str) -> str:
+    """The metric type whose unit a realtime field is in: latency statistics are milliseconds,
+    except their `count`, which counts operations."""
+    head, _, rest = field.partition(".")
+    if head not in ("latency", "operation_latency"):
+        return head
+    return "operation_count" if rest.rsplit(".", 1)[-1] == "count" else "operation_latency"
 
 
 def format_number(value: float) -> str:

@@ -5,11 +5,13 @@ API errors (an error status, a `{"success": false}` body, a body that does not p
 a `ConnectionError` (so an `OSError`, like `requests.RequestException`) and never a `ValueError`.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # httpx only in annotations: the command line names errors without loading it
+    import httpx
 
-if TYPE_CHECKING:
     from wal_telemetry_sdk._report_progress import ReportProgress
 
 __all__ = [
@@ -127,7 +129,7 @@ def _request_id(response: httpx.Response | None) -> str | None:
 class ReportFailedError(WALTelemetryError, RuntimeError):
     """The server reported that writing the report failed."""
 
-    def __init__(self, report_id: str, progress: "ReportProgress") -> None:
+    def __init__(self, report_id: str, progress: ReportProgress) -> None:
         reason = f": {progress.detail}" if progress.detail else ""
         super().__init__(f"report {report_id} failed{reason}")
         self.report_id = report_id

@@ -14,7 +14,9 @@ from wal_telemetry_sdk.alerts import (
     check_rules,
     format_number,
     lookup,
+    metric_type_of,
 )
+from wal_telemetry_sdk.units import unit_of
 
 
 def realtime(p95: float | None = None, success: float | None = None) -> dict:
@@ -240,3 +242,14 @@ def test_lookup_through_mappings_subscripts_and_attributes():
     assert lookup(SimpleNamespace(x={"y": 1}), "x.y") == 1
     assert lookup({"latency": {"cat:ipfs": {"mean": 0.02}}}, "latency.cat:ipfs.mean") == 0.02
     assert lookup([1, 2], "a") is None
+
+
+def test_every_realtime_field_has_the_unit_of_what_it_counts_or_measures() -> None:
+    kinds = {field: metric_type_of(field) for field in REALTIME_FIELDS}
+    assert kinds["operation_latency.percentile_95"] == "operation_latency"
+    assert kinds["latency.*.median"] == "operation_latency"
+    assert kinds["operation_latency.count"] == "operation_count"
+    assert kinds["latency.*.count"] == "operation_count"
+    assert kinds["success_rate.by_key.*"] == "success_rate"
+    measured = [f for f in REALTIME_FIELDS if not f.startswith(("timestamp", "window", "status"))]
+    assert all(unit_of(kinds[field]) is not None for field in measured), kinds

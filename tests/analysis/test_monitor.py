@@ -80,7 +80,7 @@ def test_stop_wakes_a_sleeping_background_monitor_at_once(client_kind):
     started = time.monotonic()
     monitor.stop()
     assert monitor.join(timeout=2)
-    assert time.monotonic() - started < 0.2
+    assert time.monotonic() - started < 1.0  # not the 30 s interval
     assert not monitor.running and monitor.iterations == 1
 
 

@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,12 +57,23 @@ def test_timeseries_table_and_csv(run: Any, tmp_path: Path) -> None:
     assert len({row["timestamp"] for row in rows}) == 4
 
 
-def test_monitor_runs_for_a_duration_and_reports_alerts(run: Any) -> None:
+def test_monitor_runs_for_a_duration_and_reports_alerts_in_their_units(run: Any) -> None:
     result = run(
-        "monitor", "--interval", "0.3", "--duration", "1", "--alert", "operation_latency.count>=0"
+        "monitor",
+        "--interval",
+        "0.3",
+        "--duration",
+        "1",
+        "--alert",
+        "operation_latency.percentile_95>=0",
+        "--alert",
+        "operation_latency.count>=0",
     )
     assert result.code == 0, result.err
-    assert "FIRING" in result.out
+    assert re.search(r"FIRING .*percentile_95.*: [0-9.,]+ ms \(threshold 0\.00 ms\)", result.out)
+    assert re.search(
+        r"FIRING .*count.*: [0-9,]+ operations? \(threshold 0 operations?\)", result.out
+    )
 
 
 def test_report_waits_and_downloads_every_file(run: Any, tmp_path: Path) -> None:

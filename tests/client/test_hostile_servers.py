@@ -32,7 +32,7 @@ def test_the_timeout_bounds_the_whole_call(fault: str, client_kind: Kind) -> Non
         with pytest.raises(APITimeoutError) as raised:
             client.get_realtime_metrics()
         elapsed = time.monotonic() - started
-    assert timeout * 0.9 <= elapsed <= timeout * 1.1, elapsed
+    assert timeout * 0.9 <= elapsed < timeout + 1.5, elapsed  # the server would go on for 30 s
     assert isinstance(raised.value, TimeoutError)
 
 

@@ -1,22 +1,26 @@
 """Importing the SDK is cheap: nothing heavy, no async machinery for sync programs."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
+
+from tests.fresh_interpreter import loaded_after, top_level
 
 # (httpx itself imports click and rich when they are installed, so they are not listed.)
 HEAVY = ("matplotlib", "pandas", "numpy", "requests", "aiohttp", "webbrowser")
-
-
-def loaded_after(statement: str) -> set[str]:
-    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return set(run.stdout.split())
-
-
-def top_level(modules: set[str]) -> set[str]:
-    return {name.split(".")[0] for name in modules}
+# What no call needs before it is made: the generated package (its models package imports
+# every model), the SDK's typed results, conversions, charts, alerts and time series.
+FIRST_CALL = (
+    "attrs",
+    "wal_telemetry_api_client",
+    "wal_telemetry_sdk._arguments",
+    "wal_telemetry_sdk._conversion",
+    "wal_telemetry_sdk.alerts",
+    "wal_telemetry_sdk.charts",
+    "wal_telemetry_sdk.enums",
+    "wal_telemetry_sdk.models",
+    "wal_telemetry_sdk.timeseries",
+)
 
 
 def test_the_package_import_loads_almost_nothing() -> None:
@@ -25,6 +29,28 @@ def test_the_package_import_loads_almost_nothing() -> None:
         "wal_telemetry_sdk._version"
     }
     assert "wal_telemetry_api_client" not in modules
+
+
+def test_importing_either_client_loads_nothing_a_call_would_load() -> None:
+    for name in ("WALTelemetryClient", "AsyncWALTelemetryClient"):
+        modules = loaded_after(f"from wal_telemetry_sdk import {name}")
+        assert not modules & set(FIRST_CALL), name
+        assert not top_level(modules) & set(HEAVY), name
+
+
+def test_a_call_loads_its_own_endpoint_and_no_other(wal_telemetry_server: Any) -> None:
+    modules = loaded_after(
+        "from wal_telemetry_sdk import WALTelemetryClient\n"
+        f"with WALTelemetryClient({wal_telemetry_server.url!r}) as client:\n"
+        "    client.get_realtime_metrics()"
+    )
+    endpoints = {m for m in modules if m.startswith("wal_telemetry_api_client.api.")}
+    assert endpoints == {
+        "wal_telemetry_api_client.api.realtime",
+        "wal_telemetry_api_client.api.realtime.get_realtime_metrics",
+    }
+    assert not modules & {"wal_telemetry_sdk.charts", "wal_telemetry_sdk.alerts"}
+    assert not top_level(modules) & set(HEAVY)
 
 
 def test_the_clients_load_no_heavy_library() -> None:

@@ -1,38 +1,19 @@
 # Generated from wal_telemetry_sdk/_async/client.py by scripts/unasync.py: do not edit.
 """`WALTelemetryClient`: the original client's methods, typed, over the generated client."""
 
+from __future__ import annotations
+
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from types import TracebackType
-from typing import Any, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
-import attrs
 import httpx
-from wal_telemetry_api_client.api.config import get_config, update_config
-from wal_telemetry_api_client.api.metrics import get_metrics
-from wal_telemetry_api_client.api.realtime import get_realtime_metrics
-from wal_telemetry_api_client.api.report_status import get_report_status
-from wal_telemetry_api_client.api.reports import generate_report, get_report_file
-from wal_telemetry_api_client.api.timeseries import get_time_series
-from wal_telemetry_api_client.api.visualization import get_visualization
 
-from wal_telemetry_sdk import _arguments as arguments
-from wal_telemetry_sdk import charts
 from wal_telemetry_sdk._bodies import checked_file
 from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._client_base import ClientBase
 from wal_telemetry_sdk._config import Settings, resolve_settings, with_policy
-from wal_telemetry_sdk._conversion import (
-    config_from_json,
-    metrics_bucket,
-    metrics_from_json,
-    realtime_from_json,
-    report_from_json,
-    report_status_from_json,
-    time_series_from_json,
-)
 from wal_telemetry_sdk._error_mapping import call_errors, is_missing_operation, unwrap
 from wal_telemetry_sdk._files import (
     checked_file_name,
@@ -40,50 +21,47 @@ from wal_telemetry_sdk._files import (
     file_result,
     save_folder,
 )
-from wal_telemetry_sdk._over_time import (
-    CONCURRENT_BUCKETS,
-    bounds,
-    from_server_buckets,
-    step_seconds,
-)
-from wal_telemetry_sdk._over_time import plan as over_time_plan
-from wal_telemetry_sdk._report_progress import REPORT_PAGE, ReportProgress, progress_from_page
 from wal_telemetry_sdk._request_policy import (
     client_options,
     deadline_scope,
     new_idempotency_key,
 )
-from wal_telemetry_sdk._schedule import MonitorTick
-from wal_telemetry_sdk._sync.io import (
-    CallbackResult,
-    gather_bounded,
-    run_blocking,
-)
-from wal_telemetry_sdk._sync.monitor import Monitor, iter_ticks
-from wal_telemetry_sdk._sync.poller import ReportPoller
+from wal_telemetry_sdk._sync.io import gather_bounded, run_blocking
 from wal_telemetry_sdk._sync.transport import RetryTransport, retry_transport
-from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, AlertRule
-from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import NotFoundError
-from wal_telemetry_sdk.models import (
-    Chart,
-    ConfigResult,
-    FileResult,
-    MetricsBucket,
-    MetricsOverTime,
-    MetricsResult,
-    RealtimeMetrics,
-    ReportResult,
-    ReportStatusResult,
-    TimeSeriesResult,
-)
+
+# What only calls need (the generated package, arguments, conversions, charts, alerts) is
+# imported by the method that needs it, so importing the client stays about as cheap as httpx.
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import TracebackType
+
+    from wal_telemetry_sdk._arguments import TimeRange, Timestamp
+    from wal_telemetry_sdk._report_progress import ReportProgress
+    from wal_telemetry_sdk._schedule import MonitorTick
+    from wal_telemetry_sdk._sync.io import CallbackResult
+    from wal_telemetry_sdk._sync.monitor import Monitor
+    from wal_telemetry_sdk._sync.poller import ReportPoller
+    from wal_telemetry_sdk.alerts import AlertEvent, AlertRule
+    from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
+    from wal_telemetry_sdk.models import (
+        Chart,
+        ConfigResult,
+        FileResult,
+        MetricsBucket,
+        MetricsOverTime,
+        MetricsResult,
+        RealtimeMetrics,
+        ReportResult,
+        ReportStatusResult,
+        TimeSeriesResult,
+    )
 
 __all__ = ["WALTelemetryClient"]
 
 logger = logging.getLogger("wal_telemetry_sdk")
 
 P = ParamSpec("P")
-T = TypeVar("T")
 R = TypeVar("R")
 # Report files fetched at once by `download_report`.
 CONCURRENT_FILES = 4
@@ -163,10 +141,15 @@ class WALTelemetryClient(ClientBase):
         operation_type: str | None = None,
         backend: str | None = None,
         status: str | None = None,
-        time_range: arguments.TimeRange | None = None,
+        time_range: TimeRange | None = None,
         aggregation: TelemetryAggregation | str | None = None,
     ) -> MetricsResult:
         """Stored metrics, optionally filtered and aggregated, as a tree and as series."""
+        from wal_telemetry_api_client.api.metrics import get_metrics
+
+        from wal_telemetry_sdk import _arguments as arguments
+        from wal_telemetry_sdk._conversion import metrics_from_json
+
         window = arguments.time_range(time_range)
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
@@ -175,12 +158,16 @@ class WALTelemetryClient(ClientBase):
 
     def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
+        from wal_telemetry_api_client.api.realtime import get_realtime_metrics
+
+        from wal_telemetry_sdk._conversion import realtime_from_json
+
         return self._send(_converted(realtime_from_json), get_realtime_metrics._get_kwargs)
 
     def generate_report(
         self,
-        start_time: arguments.Timestamp | None = None,
-        end_time: arguments.Timestamp | None = None,
+        start_time: Timestamp | None = None,
+        end_time: Timestamp | None = None,
         open_browser: bool = False,
     ) -> ReportResult:
         """Start a report over a time range (the last 24 hours by default); with `open_browser`,
@@ -189,6 +176,11 @@ class WALTelemetryClient(ClientBase):
         The request carries an idempotency key: where the server honours it, retries are as
         safe as for any other request; elsewhere it is retried only when nothing was sent.
         """
+        from wal_telemetry_api_client.api.reports import generate_report
+
+        from wal_telemetry_sdk import _arguments as arguments
+        from wal_telemetry_sdk._conversion import report_from_json
+
         body = arguments.report_request(start_time, end_time)
         report = self._send(
             _converted(report_from_json),
@@ -202,6 +194,8 @@ class WALTelemetryClient(ClientBase):
 
     def _ready(self, report: ReportResult) -> bool:
         """Wait (up to the client's timeout) until a report is complete, to open it then."""
+        from wal_telemetry_sdk._sync.poller import ReportPoller
+
         if not report.report_id:
             return True
         report_id = checked_report_id(report.report_id)
@@ -222,6 +216,10 @@ class WALTelemetryClient(ClientBase):
         self, report_id: str, file_name: str, save_path: str | os.PathLike[str] | None = None
     ) -> FileResult:
         """One file of a report; with `save_path`, also written there atomically."""
+        from wal_telemetry_api_client.api.reports import get_report_file
+
+        from wal_telemetry_sdk import _arguments as arguments
+
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
         return self._send(
@@ -237,7 +235,7 @@ class WALTelemetryClient(ClientBase):
         operation_type: str | None = None,
         backend: str | None = None,
         status: str | None = None,
-        time_range: arguments.TimeRange | None = None,
+        time_range: TimeRange | None = None,
         width: int = 12,
         height: int = 8,
         save_path: str | os.PathLike[str] | None = None,
@@ -253,6 +251,12 @@ class WALTelemetryClient(ClientBase):
         did. `open_browser` without `save_path` opens the server's chart URL, as the original
         client did.
         """
+        from wal_telemetry_api_client.api.visualization import get_visualization
+
+        from wal_telemetry_sdk import _arguments as arguments
+        from wal_telemetry_sdk import charts
+        from wal_telemetry_sdk.models import Chart
+
         where = charts.checked_source(source)
         window = arguments.time_range(time_range)
         query = arguments.visualization_query(
@@ -276,6 +280,10 @@ class WALTelemetryClient(ClientBase):
 
     def get_config(self) -> ConfigResult:
         """The current telemetry settings."""
+        from wal_telemetry_api_client.api.config import get_config
+
+        from wal_telemetry_sdk._conversion import config_from_json
+
         return self._send(_converted(config_from_json), get_config._get_kwargs)
 
     def update_config(
@@ -288,6 +296,11 @@ class WALTelemetryClient(ClientBase):
         operation_hooks: bool | None = None,
     ) -> ConfigResult:
         """Change the given settings (None keeps a setting) and return them all."""
+        from wal_telemetry_api_client.api.config import update_config
+
+        from wal_telemetry_sdk import _arguments as arguments
+        from wal_telemetry_sdk._conversion import config_from_json
+
         body = arguments.config_update(
             enabled=enabled,
             metrics_path=metrics_path,
@@ -301,16 +314,21 @@ class WALTelemetryClient(ClientBase):
     def get_time_series(
         self,
         metric_type: TelemetryMetricType | str,
-        start_time: arguments.Timestamp,
-        end_time: arguments.Timestamp,
+        start_time: Timestamp,
+        end_time: Timestamp,
         step: float,
-        aggregation: TelemetryAggregation | str = TelemetryAggregation.AVERAGE,
+        aggregation: TelemetryAggregation | str = "average",
         operation_type: str | None = None,
         backend: str | None = None,
         status: str | None = None,
     ) -> TimeSeriesResult:
         """A metric aggregated per `step`-second bucket in one request (reference server only;
         others raise `NotFoundError`). `get_metrics_over_time` works with every server."""
+        from wal_telemetry_api_client.api.timeseries import get_time_series
+
+        from wal_telemetry_sdk import _arguments as arguments
+        from wal_telemetry_sdk._conversion import time_series_from_json
+
         query = arguments.time_series_query(
             metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
         )
@@ -322,6 +340,10 @@ class WALTelemetryClient(ClientBase):
 
     def get_report_status(self, report_id: str) -> ReportStatusResult:
         """A report's state and files (reference server only; others raise `NotFoundError`)."""
+        from wal_telemetry_api_client.api.report_status import get_report_status
+
+        from wal_telemetry_sdk._conversion import report_status_from_json
+
         return self._send(
             _converted(report_status_from_json),
             get_report_status._get_kwargs,
@@ -334,8 +356,8 @@ class WALTelemetryClient(ClientBase):
         operation_type: str | None = None,
         backend: str | None = None,
         status: str | None = None,
-        start_time: arguments.Timestamp | None = None,
-        end_time: arguments.Timestamp | None = None,
+        start_time: Timestamp | None = None,
+        end_time: Timestamp | None = None,
         interval: str | float = "hour",
     ) -> MetricsOverTime:
         """A metric averaged per bucket: 'hour', 'day', 'week' or a step in seconds.
@@ -343,6 +365,16 @@ class WALTelemetryClient(ClientBase):
         The range defaults to the last 24 hours. One server-side query where the server offers
         it; otherwise one request per bucket, at most 8 at a time. `.series` is a `TimeSeries`.
         """
+        from wal_telemetry_sdk._conversion import metrics_bucket
+        from wal_telemetry_sdk._over_time import (
+            CONCURRENT_BUCKETS,
+            bounds,
+            from_server_buckets,
+            step_seconds,
+        )
+        from wal_telemetry_sdk._over_time import plan as over_time_plan
+        from wal_telemetry_sdk.enums import TelemetryAggregation
+
         filters = {"operation_type": operation_type, "backend": backend, "status": status}
         over_time = over_time_plan(metric_type, start_time, end_time, interval, **filters)
         if self._offers_timeseries:
@@ -403,6 +435,9 @@ class WALTelemetryClient(ClientBase):
         `on_alert`. Runs until done (Ctrl-C ends it quietly) unless `background`, which returns
         the running monitor at once: `stop()` and `join()` it.
         """
+        from wal_telemetry_sdk._sync.monitor import Monitor
+        from wal_telemetry_sdk.alerts import AlertEvaluator
+
         monitor = Monitor(
             self.get_realtime_metrics,
             callback,
@@ -421,12 +456,14 @@ class WALTelemetryClient(ClientBase):
         self, interval: float = 5, duration: float | None = None
     ) -> Iterator[RealtimeMetrics]:
         """Real-time metrics every `interval` seconds, as an iterator (errors propagate)."""
+        from wal_telemetry_sdk._sync.monitor import iter_ticks
+
         return iter_ticks(self.get_realtime_metrics, interval, duration)
 
     def begin_generate_report(
         self,
-        start_time: arguments.Timestamp | None = None,
-        end_time: arguments.Timestamp | None = None,
+        start_time: Timestamp | None = None,
+        end_time: Timestamp | None = None,
         *,
         on_progress: Callable[[ReportProgress], None] | None = None,
         poll_interval: float = 0.5,
@@ -436,6 +473,8 @@ class WALTelemetryClient(ClientBase):
         The poller follows the server's report status, or, on servers without one, waits until
         the report's page stops answering 404.
         """
+        from wal_telemetry_sdk._sync.poller import ReportPoller
+
         report = self.generate_report(start_time, end_time)
         report_id = checked_report_id(report.report_id or "")
         return ReportPoller(
@@ -447,6 +486,12 @@ class WALTelemetryClient(ClientBase):
 
     def report_progress(self, report_id: str) -> ReportProgress:
         """Where a report is: the server's status, or its page's existence where there is none."""
+        from wal_telemetry_sdk._report_progress import (
+            REPORT_PAGE,
+            ReportProgress,
+            progress_from_page,
+        )
+
         report_id = checked_report_id(report_id)
         if self._offers_report_status:
             try:
@@ -465,6 +510,10 @@ class WALTelemetryClient(ClientBase):
 
     def _located(self, report_id: str, progress: ReportProgress) -> ReportProgress:
         """`progress` with the report's id and the URL of each of its files."""
+        import attrs
+
+        from wal_telemetry_sdk import _arguments as arguments
+
         urls = {
             name: arguments.report_file_url(self.base_url, report_id, name)
             for name in progress.files
@@ -479,6 +528,8 @@ class WALTelemetryClient(ClientBase):
         All or nothing: files land only once every one was fetched. Charts an upstream report
         links but never wrote (no data) are skipped. Returns the paths written.
         """
+        from wal_telemetry_sdk._sync.poller import ReportPoller
+
         report_id = checked_report_id(report_id)
         poller = ReportPoller(report_id, lambda: self.report_progress(report_id))
         progress = poller.result(timeout)

@@ -3,7 +3,6 @@
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeAlias, TypeVar
 
 import httpx
@@ -31,6 +30,8 @@ def run_blocking(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) ->
 
 def gather_bounded(fetch: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
     """`fetch(item)` for every item in at most `limit` threads; results in the items' order."""
+    from concurrent.futures import ThreadPoolExecutor  # only calls that fan out need it
+
     with ThreadPoolExecutor(limit, thread_name_prefix="wal-telemetry") as pool:
         return list(pool.map(fetch, items))
 
@@ -45,9 +46,10 @@ def connection_pool(verify: bool, limits: httpx.Limits) -> httpx.BaseTransport:
 
     from wal_telemetry_sdk._sync.deadline import DeadlineBackend
 
-    transport = httpx.HTTPTransport(verify=verify, limits=limits)
+    ssl_context = httpx.create_ssl_context(verify=verify)  # one, for both: each loads the CAs
+    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(verify=verify),
+        ssl_context=ssl_context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

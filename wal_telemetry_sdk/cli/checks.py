@@ -4,30 +4,38 @@ Each check raises a `click.UsageError` (exit 2) naming the flag and the valid ch
 SDK failure into one line about what the user can change.
 """
 
+from __future__ import annotations
+
 import difflib
-import inspect
+import functools
 import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
-from wal_telemetry_sdk._over_time import MAX_BUCKETS, step_seconds
-from wal_telemetry_sdk._sync.client import WALTelemetryClient
 from wal_telemetry_sdk.cli.times import parse_interval
-from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import APIConnectionError, APITimeoutError
-from wal_telemetry_sdk.models import MetricSeries
+
+if TYPE_CHECKING:  # the client loads when a command runs, not for `--help`
+    from wal_telemetry_sdk._sync.client import WALTelemetryClient
+    from wal_telemetry_sdk.models import MetricSeries
 
 API_PATH = "/api/v0/wal/telemetry"
-SETTINGS = [
-    name
-    for name in inspect.signature(WALTelemetryClient.update_config).parameters
-    if name != "self"
-]
+
+
+@functools.cache
+def setting_names() -> list[str]:
+    """The settings `config set` takes: the arguments of `update_config`."""
+    import inspect
+
+    from wal_telemetry_sdk._sync.client import WALTelemetryClient
+
+    parameters = inspect.signature(WALTelemetryClient.update_config).parameters
+    return [name for name in parameters if name != "self"]
 
 
 def server_root(url: str | None) -> None:
@@ -52,6 +60,8 @@ def ordered(start: float | None, end: float | None) -> None:
 
 def bucket_count(interval: str, start: float | None, end: float | None) -> str | None:
     """Why `--interval` over the range is refused, with the number of buckets it would make."""
+    from wal_telemetry_sdk._over_time import MAX_BUCKETS, step_seconds
+
     try:
         step = step_seconds(parse_interval(interval))
     except ValueError:
@@ -69,11 +79,12 @@ def bucket_count(interval: str, start: float | None, end: float | None) -> str |
 
 def setting(key: str) -> str:
     """A `config set` key, or a usage error listing the settings."""
-    if key not in SETTINGS:
-        close = difflib.get_close_matches(key, SETTINGS, n=1)
+    known = setting_names()
+    if key not in known:
+        close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise click.BadParameter(
-            f"unknown setting {key!r}{hint}; settings: {', '.join(SETTINGS)}",
+            f"unknown setting {key!r}{hint}; settings: {', '.join(known)}",
             param_hint="KEY=VALUE",
         )
     return key
@@ -89,6 +100,8 @@ def known_filters(
     has ever seen, with the ones it has (one extra request, only on an empty answer)."""
     if any(item.points or item.value for item in series) or not (operation_type or backend):
         return
+    from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
+
     counts = client.get_metrics(
         TelemetryMetricType.OPERATION_COUNT, aggregation=TelemetryAggregation.COUNT
     ).metrics

@@ -1,28 +1,61 @@
-"""`wal-telemetry` commands: each is a thin shell over one client call and one rendering."""
+"""`wal-telemetry` commands: each is a thin shell over one client call and one rendering.
+
+Only click is imported up front: the client, rich and the renderings load when a command runs,
+so `--help` stays quick.
+"""
+
+from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
-import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from wal_telemetry_sdk._arguments import absolute_url, report_file_url
-from wal_telemetry_sdk._sync.client import WALTelemetryClient
-from wal_telemetry_sdk.cli import checks, render
+from wal_telemetry_sdk.cli import checks
 from wal_telemetry_sdk.cli.exporter import alerts, exporter
 from wal_telemetry_sdk.cli.times import parse_interval, parse_time
-from wal_telemetry_sdk.enums import TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.errors import WALTelemetryError
 
-console = Console()
-METRIC_TYPES = [member.value for member in TelemetryMetricType]
-AGGREGATIONS = [member.value for member in TelemetryAggregation]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from wal_telemetry_sdk._sync.client import WALTelemetryClient
+
+
+@functools.cache
+def console() -> Console:
+    """The terminal that results are printed to."""
+    from rich.console import Console
+
+    return Console()
+
+
+class EnumChoice(click.Choice):  # type: ignore[type-arg]  # not generic before click 8.2
+    """The values of one of the SDK's enums, read when a command parses or describes them."""
+
+    def __init__(self, enum_name: str) -> None:
+        self.enum_name = enum_name
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        from wal_telemetry_sdk import enums
+
+        return tuple(member.value for member in getattr(enums, self.enum_name))
+
+    @choices.setter
+    def choices(self, _: Sequence[str]) -> None:
+        """`click.Choice` stores its choices here; these come from the enum instead."""
+
+
+METRIC_TYPES = EnumChoice("TelemetryMetricType")
+AGGREGATIONS = EnumChoice("TelemetryAggregation")
 
 
 class Context:
@@ -46,6 +79,8 @@ class Context:
 
     @contextmanager
     def client(self) -> Iterator[WALTelemetryClient]:
+        from wal_telemetry_sdk._sync.client import WALTelemetryClient
+
         checks.server_root(self.options["base_url"])
         with WALTelemetryClient(**self.options) as client, checks.reachable(client):
             yield client
@@ -129,17 +164,17 @@ def cli(
 @pass_context
 def realtime(ctx: Context, as_json: bool) -> None:
     """The latest real-time metrics."""
+    from wal_telemetry_sdk.cli import render
+
     with ctx.client() as client:
         metrics = client.get_realtime_metrics()
-    print_json(metrics.to_dict()) if as_json else console.print(render.realtime_table(metrics))
+    print_json(metrics.to_dict()) if as_json else console().print(render.realtime_table(metrics))
 
 
 @cli.command()
-@click.option("--type", "metric_type", type=click.Choice(METRIC_TYPES), help="Metric type.")
+@click.option("--type", "metric_type", type=METRIC_TYPES, help="Metric type.")
 @filter_options
-@click.option(
-    "--aggregation", type=click.Choice(AGGREGATIONS), help="Reduce each series to one number."
-)
+@click.option("--aggregation", type=AGGREGATIONS, help="Reduce each series to one number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_context
 def metrics(
@@ -154,6 +189,8 @@ def metrics(
     as_json: bool,
 ) -> None:
     """Stored metrics, filtered and optionally aggregated."""
+    from wal_telemetry_sdk.cli import render
+
     with ctx.client() as client:
         result = client.get_metrics(
             metric_type=metric_type,
@@ -164,11 +201,11 @@ def metrics(
             aggregation=aggregation,
         )
         checks.known_filters(client, result.series, operation_type, backend)
-    print_json(result.to_dict()) if as_json else console.print(render.metrics_table(result))
+    print_json(result.to_dict()) if as_json else console().print(render.metrics_table(result))
 
 
 @cli.command()
-@click.argument("metric_type", type=click.Choice(METRIC_TYPES))
+@click.argument("metric_type", type=METRIC_TYPES)
 @filter_options
 @click.option(
     "--interval",
@@ -197,6 +234,8 @@ def timeseries(
     no_sparkline: bool,
 ) -> None:
     """A metric bucketed over time, with trends and anomalies."""
+    from wal_telemetry_sdk.cli import render
+
     checks.ordered(start, end)
     with ctx.client() as client:
         try:
@@ -222,7 +261,7 @@ def timeseries(
         write_csv(series, csv_path)
         if csv_path == "-":
             return
-    console.print(render.timeseries_table(series, spark=not no_sparkline))
+    console().print(render.timeseries_table(series, spark=not no_sparkline))
 
 
 def write_csv(series: Any, path: str) -> None:
@@ -262,7 +301,8 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
     from rich.text import Text
 
     from wal_telemetry_sdk._schedule import MonitorTick
-    from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent
+    from wal_telemetry_sdk.alerts import AlertEvaluator, AlertEvent, metric_type_of
+    from wal_telemetry_sdk.cli import render
     from wal_telemetry_sdk.models import RealtimeMetrics
     from wal_telemetry_sdk.units import formatted
 
@@ -274,7 +314,7 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
 
     def on_alert(event: AlertEvent) -> None:
         colour = "red" if event.state == "firing" else "green"
-        kind = event.rule.field.split(".", 1)[0].replace("latency", "operation_latency", 1)
+        kind = metric_type_of(event.rule.field)
         live.console.print(
             f"[{colour}]{event.state.upper()}[/] {event.rule.name}: "
             f"{formatted(kind, event.value)} (threshold {formatted(kind, event.rule.threshold)})"
@@ -292,7 +332,7 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
             view = Group(view, Text(f"last error: {last_problem}", style="red"))
         live.update(view, refresh=True)
 
-    with ctx.client() as client, Live(console=console, auto_refresh=False) as live:
+    with ctx.client() as client, Live(console=console(), auto_refresh=False) as live:
         client.monitor_realtime(
             show,
             interval=interval,
@@ -302,7 +342,7 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
             on_error=on_error,
         )
     if failed:
-        console.print(f"[red]readings failed: {failed}[/]; the last: {last_problem}")
+        console().print(f"[red]readings failed: {failed}[/]; the last: {last_problem}")
         raise SystemExit(1)
 
 
@@ -334,15 +374,19 @@ def report(
     wait_timeout: float,
 ) -> None:
     """Generate a performance report."""
+    import webbrowser
+
+    from wal_telemetry_sdk._arguments import absolute_url, report_file_url
+
     with ctx.client() as client:
         if not (wait or output):
             result = client.generate_report(
                 start_time=start, end_time=end, open_browser=open_browser
             )
             url = absolute_url(client.base_url, result.report_url or "")
-            console.print(f"report {result.report_id} started: {url}")
+            console().print(f"report {result.report_id} started: {url}")
             return
-        with console.status("writing report…") as status:
+        with console().status("writing report…") as status:
             poller = client.begin_generate_report(
                 start_time=start,
                 end_time=end,
@@ -351,20 +395,20 @@ def report(
                 ),
             )
             poller.result(timeout=wait_timeout)
-        console.print(f"report {poller.report_id} complete")
+        console().print(f"report {poller.report_id} complete")
         if output:
             paths = client.download_report(poller.report_id, output)
-            console.print(f"downloaded {len(paths)} files to {output}")
+            console().print(f"downloaded {len(paths)} files to {output}")
             target = str(Path(output, "report.html").resolve().as_uri())
         else:
             target = report_file_url(client.base_url, poller.report_id, "report.html")
-        console.print(target)
+        console().print(target)
         if open_browser:
             webbrowser.open(target)
 
 
 @cli.command()
-@click.argument("metric_type", type=click.Choice(METRIC_TYPES))
+@click.argument("metric_type", type=METRIC_TYPES)
 @filter_options
 @click.option(
     "--output", type=click.Path(dir_okay=False), help="Save the PNG here (default METRIC.png)."
@@ -414,7 +458,7 @@ def chart(
             open_browser=open_browser,
             source=source,
         )
-    console.print(
+    console().print(
         f"saved {result.saved_path} ({result.source}-rendered, {width * 100}x{height * 100} px)"
     )
 
@@ -429,10 +473,12 @@ def config() -> None:
 @pass_context
 def config_get(ctx: Context, as_json: bool) -> None:
     """Show the current settings."""
+    from wal_telemetry_sdk.cli import render
+
     with ctx.client() as client:
         result = client.get_config()
     settings = result.config.to_dict()
-    print_json(settings) if as_json else console.print(
+    print_json(settings) if as_json else console().print(
         render.key_value_table("settings", settings.items())
     )
 
@@ -442,12 +488,14 @@ def config_get(ctx: Context, as_json: bool) -> None:
 @pass_context
 def config_set(ctx: Context, assignments: tuple[str, ...]) -> None:
     """Change settings, e.g. `retention_days=14 enable_detailed_timing=false`."""
+    from wal_telemetry_sdk.cli import render
+
     changes = dict(parse_assignment(text) for text in assignments)
     with ctx.client() as client:
         result = client.update_config(**changes)
-    console.print(render.key_value_table("settings", result.config.to_dict().items()))
+    console().print(render.key_value_table("settings", result.config.to_dict().items()))
     if result.warning:
-        console.print(f"[yellow]warning:[/] {result.warning}")
+        console().print(f"[yellow]warning:[/] {result.warning}")
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
