@@ -7,9 +7,16 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 
+from wal_telemetry_sdk.chart_design import ChartModel, bucket_seconds, bucketed, design
 from wal_telemetry_server.charts import ChartSpec
 from wal_telemetry_server.model import Selection
-from wal_telemetry_server.queries import Buckets, chart_series, data_extent
+from wal_telemetry_server.queries import (
+    Buckets,
+    chart_series,
+    collect,
+    data_extent,
+    latency_per_bucket,
+)
 
 MAX_CHART_BUCKETS = 300
 
@@ -98,3 +105,41 @@ def chart_for(
 ) -> ChartSpec:
     """The chart of one metric type over the selection (its whole data when a bound is missing)."""
     return charts_for(conn, [metric_type], sel, interval)[metric_type]
+
+
+def chart_models(
+    conn: sqlite3.Connection, metric_types: Sequence[str], start: float, end: float, interval: int
+) -> dict[str, ChartModel]:
+    """The charts of `[start, end)` as `chart_design` models, in clock-aligned buckets and
+    display units; latency as the median with its p95 band, from the rollups' histograms."""
+    step = bucket_seconds(start, end, minimum=float(interval))
+    origin = math.floor(start / step) * step
+    buckets = Buckets(origin, step, max(1, math.ceil((end - origin) / step)), end)
+    sel = Selection(start_time=start, end_time=end)
+    others = [t for t in metric_types if t != "operation_latency"]
+    collected = collect(conn, others, sel, interval) if others else {}
+    models = {}
+    for metric_type in metric_types:
+        if metric_type == "operation_latency":
+            pairs = latency_per_bucket(conn, sel, buckets)
+            series = {_name(k): _shown_points(metric_type, m) for k, (m, _) in pairs.items()}
+            tops = {_name(k): _shown_points(metric_type, p) for k, (_, p) in pairs.items()}
+        else:
+            raw = {
+                _name(labels): _shown_points(metric_type, points)
+                for labels, points in collected[metric_type].get(0, {}).items()
+            }
+            series, tops = bucketed(metric_type, raw, origin, step)
+        models[metric_type] = design(
+            metric_type, series, window=(start, end), bucket=step, p95=tops
+        )
+    return models
+
+
+def _name(labels: tuple[str, ...]) -> str:
+    return " / ".join(labels)
+
+
+def _shown_points(metric_type: str, points: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
+    factor = SHOWN_FACTORS.get(metric_type, 1.0)
+    return [(t, v * factor) for t, v in points]

@@ -376,13 +376,17 @@ def _include(
     seen[1][0], seen[1][1] = min(seen[1][0], low), max(seen[1][1], high)
 
 
-def _latency_percentile(
-    conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
-) -> dict[int, dict[Labels, float]]:
-    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
+LatencyHistograms = dict[tuple[int, str, str], tuple[LogHistogram, list[float]]]
+"""Per bucket and `(op, backend)`: the latency histogram and the exact `[minimum, maximum]`."""
+
+
+def _latency_histograms(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
+) -> LatencyHistograms:
+    """Latency histograms from the rollups and the raw edges, merged per bucket and pair."""
     labels = _labels(sel)
     pieces = pieces_of(_ranges(sel, buckets))
-    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]] = {}
+    merged: LatencyHistograms = {}
     for b, op, backend, n, low, high, blob in query_rollups(
         conn, pieces, "operation_type, backend, count, latency_min, latency_max, histogram", labels
     ):
@@ -394,10 +398,57 @@ def _latency_percentile(
         values[(b, op, backend)].append(latency)
     for key, group in values.items():
         _include(merged, key, LogHistogram.of(group), min(group), max(group))
+    return merged
+
+
+def _latency_percentile(
+    conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
+) -> dict[int, dict[Labels, float]]:
+    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
     out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for (b, op, backend), (histogram, (low, high)) in merged.items():
+    for (b, op, backend), (histogram, (low, high)) in _latency_histograms(
+        conn, sel, buckets
+    ).items():
         out[b][(op, backend)] = histogram.percentile(pct, low, high)
     return out
+
+
+def latency_per_bucket(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets
+) -> dict[Labels, tuple[list[tuple[float, float]], list[tuple[float, float]]]]:
+    """Per `(op, backend)`: the median and the p95 latency (seconds) of each bucket with
+    operations, stamped with the bucket's start, from one read of the histograms."""
+    out: dict[Labels, tuple[list[tuple[float, float]], list[tuple[float, float]]]] = {}
+    ranged = sel.with_range(buckets.origin, buckets.end)
+    for (b, op, backend), (histogram, (low, high)) in sorted(
+        _latency_histograms(conn, ranged, buckets).items()
+    ):
+        start = buckets.bounds(b)[0]
+        medians, tops = out.setdefault((op, backend), ([], []))
+        medians.append((start, histogram.percentile(50.0, low, high)))
+        tops.append((start, histogram.percentile(95.0, low, high)))
+    return out
+
+
+def latency_percentile_of_groups(
+    conn: sqlite3.Connection, sel: Selection, pct: float, *groups: Callable[[str, str], Labels]
+) -> list[dict[Labels, float]]:
+    """A latency percentile over the selection for each group that `(op, backend)` pairs fall
+    in, once per grouping (e.g. per pair, per backend, overall), from one read of the store."""
+    pairs = [(op, backend, *seen) for (_, op, backend), seen in _latency_histograms(
+        conn, sel, None
+    ).items()]  # fmt: skip
+    results = []
+    for group in groups:
+        merged: dict[Labels, tuple[LogHistogram, list[float]]] = {}
+        for op, backend, histogram, (low, high) in pairs:
+            total, extremes = merged.setdefault(group(op, backend), (LogHistogram(), [low, high]))
+            total.merge(histogram)
+            extremes[:] = [min(extremes[0], low), max(extremes[1], high)]
+        results.append(
+            {key: h.percentile(pct, low, high) for key, (h, (low, high)) in merged.items()}
+        )
+    return results
 
 
 # -- trees ---------------------------------------------------------------------------------
