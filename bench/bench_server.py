@@ -14,6 +14,7 @@ Seeds a database with ~1M operation samples (24 h of simulated WAL traffic), the
 
     .venv/bin/python bench/bench_server.py [--samples 1000000] [--runs 3] [--seconds 5]
                                            [--before REV | --before none]
+    .venv/bin/python bench/bench_server.py --report-only --before main   (section 4 alone)
 """
 
 from __future__ import annotations
@@ -253,6 +254,9 @@ def compare(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
             server.start(timeout=600)
         names = sorted(servers, reverse=True) if "before" in servers else ["after"]
         print(f"before: {args.before}" if source else "before: not measured", flush=True)
+        if args.report_only:
+            report_before_after({n: servers[n] for n in names}, max(args.runs, 5))
+            return
         medians = before_and_after(servers, end, max(args.runs, 5))
         print_before_after(medians, names)
         rates = concurrency_table(servers, end, args.runs, args.seconds)
@@ -287,16 +291,51 @@ def throughput(url: str, path: str, params: Callable[[], dict[str, Any]], second
     return sum(counts) / (time.perf_counter() - started)
 
 
-def report_seconds(url: str) -> float:
-    """Seconds from POST /report (last 24 h) until its status is complete."""
+def report_run(url: str) -> tuple[float, Path]:
+    """Seconds from POST /report (last 24 h) until its status is complete, and its folder."""
     with httpx.Client(base_url=url + API, timeout=120) as http:
         started = time.perf_counter()
-        report_id = http.post("/report").json()["report_id"]
+        report = http.post("/report").json()
+        report_id = report["report_id"]
         while (status := http.get(f"/reports/{report_id}").json())["status"] != "complete":
             if status["status"] == "failed":
                 raise RuntimeError(status)
             time.sleep(0.05)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, Path(report["report_path"])
+
+
+def report_seconds(url: str) -> float:
+    return report_run(url)[0]
+
+
+def report_before_after(servers: dict[str, RunningServer], rounds: int) -> None:
+    """Section 4 (`--report-only`): the 24 h report on this server and on `--before`'s, rounds
+    interleaving the servers: median seconds until complete, and the report's size on disk."""
+    times: dict[str, list[float]] = {name: [] for name in servers}
+    sizes: dict[str, tuple[int, int]] = {}
+    for server in servers.values():  # warm: workers started, caches filled
+        report_run(server.url)
+    for _ in range(rounds):
+        for name, server in servers.items():
+            seconds, folder = report_run(server.url)
+            times[name].append(seconds)
+            total = sum(path.stat().st_size for path in folder.iterdir())
+            sizes[name] = ((folder / "report.html").stat().st_size, total)
+    print(f"\n{'24 h report, 8 charts':<40}" + "".join(f"{n:>14}" for n in servers))
+    rows = {
+        "until complete: s (median)": {n: f"{statistics.median(t):.2f}" for n, t in times.items()},
+        "report.html: KB": {n: f"{sizes[n][0] / 1000:.1f}" for n in servers},
+        "whole folder: KB": {n: f"{sizes[n][1] / 1000:.1f}" for n in servers},
+    }
+    for label, values in rows.items():
+        print(f"{label:<40}" + "".join(f"{values[n]:>14}" for n in servers))
+    if "before" in servers:
+        ratio = statistics.median(times["after"]) / statistics.median(times["before"])
+        rounds_text = "; ".join(
+            f"{n} " + " ".join(f"{t:.2f}" for t in ts) for n, ts in times.items()
+        )
+        print(f"after / before, time until complete: {ratio:.2f}x (goal <= 1.20x: "
+              f"{'met' if ratio <= 1.2 else 'NOT met'}); rounds: {rounds_text}")  # fmt: skip
 
 
 def realtime_latencies(url: str, seconds: float) -> list[float]:
@@ -437,6 +476,9 @@ def main() -> int:
         "--before", default=BEFORE_ROLLUPS, help="git revision to compare with, or 'none'"
     )
     parser.add_argument("--skip-workload", action="store_true", help="sections 1 and 2 only")
+    parser.add_argument(
+        "--report-only", action="store_true", help="only the report, this tree against --before"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         db = Path(tmp) / "bench.sqlite3"
@@ -444,7 +486,7 @@ def main() -> int:
         written, seed_time = seed(db, args.samples, end)
         print(f"seeded {written} operation samples in {seed_time:.1f} s", flush=True)
         compare(db, end, args, Path(tmp))
-        if args.skip_workload:
+        if args.skip_workload or args.report_only:
             return 0
         rows = [
             ("stored operation samples", f"{written}"),

@@ -143,3 +143,19 @@ def _name(labels: tuple[str, ...]) -> str:
 def _shown_points(metric_type: str, points: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     factor = SHOWN_FACTORS.get(metric_type, 1.0)
     return [(t, v * factor) for t, v in points]
+
+
+HEALTH_VALUES = {"online": 1.0, "degraded": 0.5, "offline": 0.0, "unknown": math.nan}
+
+
+def png_spec(model: ChartModel) -> ChartSpec:
+    """What the PNG renderer draws of a model: the same lines (health: each lane's state as
+    1, 0.5 or 0), so a report's PNG files show what its SVG charts show."""
+    title, ylabel, ylim = TITLES.get(model.metric_type, (model.title, model.y_label, None))
+    lines = {line.name: (list(line.times), list(line.values)) for line in model.lines}
+    for lane in model.lanes:
+        spans = [span for span in model.spans if span.lane == lane]
+        times = [t for span in spans for t in (span.start, span.end)]
+        values = [HEALTH_VALUES.get(span.state, math.nan) for span in spans for _ in (0, 1)]
+        lines[lane] = (times, values)
+    return ChartSpec(title=title, ylabel=ylabel, ylim=ylim, subtitle=model.subtitle, lines=lines)

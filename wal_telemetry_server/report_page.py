@@ -98,7 +98,7 @@ nav a{color:#0b57d0;text-decoration:none}
 nav button{margin-left:auto}
 section{margin-bottom:14px;position:relative;scroll-margin-top:44px}
 .hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
-.table-wrap{max-height:340px;overflow:auto;margin-top:8px}
+.table-wrap{max-height:480px;overflow:auto;margin-top:8px}
 svg.chart{width:100%;height:auto;display:block;font-family:inherit}
 svg.chart .title{font-size:15px;font-weight:700;fill:var(--ink)}
 svg.chart .subtitle,svg.chart .tick,svg.chart .axis{font-size:11.5px;fill:var(--muted)}

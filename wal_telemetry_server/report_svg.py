@@ -95,9 +95,10 @@ def _d(value: float) -> str:
 
 
 def _relative(points: Sequence[tuple[float, float]]) -> str:
-    """`M` to the first point, then one `l` with each step as a rounded delta (rounded from
-    absolute positions, so errors never add up); negative numbers need no separator."""
-    (x, y), *rest = [(round(px, 1), round(py, 1)) for px, py in points]
+    """`M` to the first point, then one `l` with each step as a delta, rounded from absolute
+    positions so errors never add up (x to a tenth, y to a whole unit: about a pixel);
+    negative numbers need no separator."""
+    (x, y), *rest = [(round(px, 1), float(round(py))) for px, py in points]
     out = [f"M{_d(x)} {_d(y)}l" if rest else f"M{_d(x)} {_d(y)}h2"]
     for nx, ny in rest:
         for delta in (nx - x, ny - y):
@@ -152,8 +153,8 @@ def _bars(frame: _Frame, lines: Sequence[Line], step: float | None) -> str:
         for i, (t, v) in enumerate(zip(times, line.values, strict=True)):
             if not (math.isfinite(v) and v > 0):
                 continue
-            x, bottom = round(frame.x(t), 1), round(frame.y(stacked[i]), 1)
-            height = round(bottom - frame.y(stacked[i] + v), 1)
+            x, bottom = round(frame.x(t), 1), float(round(frame.y(stacked[i])))
+            height = float(round(frame.y(stacked[i]) - frame.y(stacked[i] + v)))
             stacked[i] += v
             move = f"m{_d(x - at[0])} {_d(bottom - at[1])}" if rects else f"M{_d(x)} {_d(bottom)}"
             rects.append(f"{move}v-{_d(height)}h{_d(width)}v{_d(height)}z")
