@@ -12,7 +12,7 @@ TS_GENERATED := $(TS)/src/generated/openapi.ts
 # The sync clients, rewritten from their async sources by scripts/unasync.py.
 SYNC_TWINS := wal_telemetry_sdk/_sync
 
-.PHONY: venv node generate check-generated lint lint-spec test demo check-report bench clean
+.PHONY: venv node generate check-generated lint lint-spec test demo charts check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table test-min-deps
 .PHONY: prometheus chromium check-prometheus integrations
 
@@ -109,10 +109,15 @@ test: venv node prometheus chromium lint lint-spec check-generated spec-check te
 demo: venv
 	$(BIN)/wal-telemetry demo --output demo-output
 
+# Every chart type over the demo's 24 h, drawn by the server (demo-output/charts/*.png) and by the
+# client (demo-output/charts/client/), and an empty selection's; fails unless each is a PNG.
+charts: venv
+	$(BIN)/python scripts/chart_gallery.py --output demo-output/charts
+
 # Open the demo's report from disk in headless Chromium and fail on a console error, a chart
 # that does not render, a request leaving the machine, or hover and zoom that do not respond;
 # screenshots of the first screen (1400x900) and of the whole page land in demo-output/.
-check-report: demo chromium
+check-report: demo charts chromium
 	$(BIN)/python scripts/check_report.py demo-output/report/report.html --min-charts 8 \
 	  --screenshot demo-output/report-first-screen.png \
 	  --full-page demo-output/report-full-page.png

@@ -11,10 +11,11 @@ Seeds a database with ~1M operation samples (24 h of simulated WAL traffic), the
    with 4 clients, the time to write a 24 h report, `/realtime` latency while charts are being
    rendered against idle, and 4 clients querying for 30 s while the workload writes (errors
    must be 0).
+With `--charts`, only charts, side by side with `--before`: the ms of `/visualization` of each
+metric type over the 24 h and the seconds of a 24 h report (8 charts), interleaved rounds.
 
     .venv/bin/python bench/bench_server.py [--samples 1000000] [--runs 3] [--seconds 5]
-                                           [--before REV | --before none]
-    .venv/bin/python bench/bench_server.py --report-only --before main   (section 4 alone)
+                                           [--before REV | --before none] [--charts]
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any
 
 import httpx
 
+from wal_telemetry_server.model import METRIC_TYPES
 from wal_telemetry_server.store import TelemetryStore
 from wal_telemetry_server.testing import RunningServer, running_server
 from wal_telemetry_server.workload import seed_history
@@ -254,9 +256,6 @@ def compare(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
             server.start(timeout=600)
         names = sorted(servers, reverse=True) if "before" in servers else ["after"]
         print(f"before: {args.before}" if source else "before: not measured", flush=True)
-        if args.report_only:
-            report_before_after({n: servers[n] for n in names}, max(args.runs, 5))
-            return
         medians = before_and_after(servers, end, max(args.runs, 5))
         print_before_after(medians, names)
         rates = concurrency_table(servers, end, args.runs, args.seconds)
@@ -264,6 +263,54 @@ def compare(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
     finally:
         for server in servers.values():
             server.stop()
+
+
+def charts_side_by_side(db: Path, end: float, args: argparse.Namespace, tmp: Path) -> None:
+    """`--charts`: chart and report times of this server and of `--before`, interleaved."""
+    source = export_revision(args.before, tmp / "before")
+    servers: dict[str, RunningServer] = {"after": RunningServer(db_path=db, demo=False)}
+    if source is not None:
+        before_db = tmp / "before.sqlite3"
+        shutil.copyfile(db, before_db)
+        servers["before"] = ServerAt(source, db_path=before_db, demo=False)
+    window = {"start_time": end - DAY, "end_time": end}
+    times: dict[tuple[str, str], list[float]] = {}
+    sizes: dict[str, tuple[int, int]] = {}
+    try:
+        for server in servers.values():
+            server.start(timeout=600)
+        clients = {n: httpx.Client(base_url=s.url + API, timeout=300) for n, s in servers.items()}
+        for http in clients.values():  # warm the chart workers
+            query_ms(http, "/visualization/throughput", window)
+        for _ in range(args.runs):
+            for metric_type in METRIC_TYPES:
+                for name, http in clients.items():
+                    ms = query_ms(http, f"/visualization/{metric_type}", window)
+                    times.setdefault((name, metric_type), []).append(ms)
+            for name, server in servers.items():
+                seconds, folder = report_run(server.url)
+                times.setdefault((name, "report"), []).append(seconds * 1000)
+                sizes[name] = (
+                    (folder / "report.html").stat().st_size,
+                    sum(path.stat().st_size for path in folder.iterdir()),
+                )
+        for http in clients.values():
+            http.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+    names = sorted(servers, reverse=True)
+    print(f"\nbefore: {args.before}; median ms of {args.runs} interleaved rounds, 12x8 in, 24 h")
+    print(f"{'chart':<36}" + "".join(f"{n:>10}" for n in names) + "  after/before")
+    for label in [*METRIC_TYPES, "report"]:
+        medians = {n: statistics.median(times[(n, label)]) for n in names}
+        ratio = medians["after"] / medians["before"] if "before" in medians else math.nan
+        shown = "POST /report (8 charts) until complete" if label == "report" else label
+        print(f"{shown:<36}" + "".join(f"{medians[n]:10.0f}" for n in names) + f"  {ratio:8.2f}x")
+    for label, index in (("report.html: KB", 0), ("whole report folder: KB", 1)):
+        kb = {n: sizes[n][index] / 1000 for n in names}
+        ratio = kb["after"] / kb["before"] if "before" in kb else math.nan
+        print(f"{label:<36}" + "".join(f"{kb[n]:10.1f}" for n in names) + f"  {ratio:8.2f}x")
 
 
 def throughput(url: str, path: str, params: Callable[[], dict[str, Any]], seconds: float) -> float:
@@ -306,36 +353,6 @@ def report_run(url: str) -> tuple[float, Path]:
 
 def report_seconds(url: str) -> float:
     return report_run(url)[0]
-
-
-def report_before_after(servers: dict[str, RunningServer], rounds: int) -> None:
-    """Section 4 (`--report-only`): the 24 h report on this server and on `--before`'s, rounds
-    interleaving the servers: median seconds until complete, and the report's size on disk."""
-    times: dict[str, list[float]] = {name: [] for name in servers}
-    sizes: dict[str, tuple[int, int]] = {}
-    for server in servers.values():  # warm: workers started, caches filled
-        report_run(server.url)
-    for _ in range(rounds):
-        for name, server in servers.items():
-            seconds, folder = report_run(server.url)
-            times[name].append(seconds)
-            total = sum(path.stat().st_size for path in folder.iterdir())
-            sizes[name] = ((folder / "report.html").stat().st_size, total)
-    print(f"\n{'24 h report, 8 charts':<40}" + "".join(f"{n:>14}" for n in servers))
-    rows = {
-        "until complete: s (median)": {n: f"{statistics.median(t):.2f}" for n, t in times.items()},
-        "report.html: KB": {n: f"{sizes[n][0] / 1000:.1f}" for n in servers},
-        "whole folder: KB": {n: f"{sizes[n][1] / 1000:.1f}" for n in servers},
-    }
-    for label, values in rows.items():
-        print(f"{label:<40}" + "".join(f"{values[n]:>14}" for n in servers))
-    if "before" in servers:
-        ratio = statistics.median(times["after"]) / statistics.median(times["before"])
-        rounds_text = "; ".join(
-            f"{n} " + " ".join(f"{t:.2f}" for t in ts) for n, ts in times.items()
-        )
-        print(f"after / before, time until complete: {ratio:.2f}x (goal <= 1.20x: "
-              f"{'met' if ratio <= 1.2 else 'NOT met'}); rounds: {rounds_text}")  # fmt: skip
 
 
 def realtime_latencies(url: str, seconds: float) -> list[float]:
@@ -476,17 +493,18 @@ def main() -> int:
         "--before", default=BEFORE_ROLLUPS, help="git revision to compare with, or 'none'"
     )
     parser.add_argument("--skip-workload", action="store_true", help="sections 1 and 2 only")
-    parser.add_argument(
-        "--report-only", action="store_true", help="only the report, this tree against --before"
-    )
+    parser.add_argument("--charts", action="store_true", help="chart and report times only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         db = Path(tmp) / "bench.sqlite3"
         end = time.time()
         written, seed_time = seed(db, args.samples, end)
         print(f"seeded {written} operation samples in {seed_time:.1f} s", flush=True)
+        if args.charts:
+            charts_side_by_side(db, end, args, Path(tmp))
+            return 0
         compare(db, end, args, Path(tmp))
-        if args.skip_workload or args.report_only:
+        if args.skip_workload:
             return 0
         rows = [
             ("stored operation samples", f"{written}"),

@@ -7,6 +7,7 @@ points); renderers paint the `ChartModel` it returns and decide nothing about co
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import statistics
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "EMPTY_MESSAGE",
+    "KINDS",
     "OTHERS_COLOUR",
     "PALETTE",
     "STATE_COLOURS",
@@ -25,9 +27,11 @@ __all__ = [
     "StateSpan",
     "bucket_seconds",
     "bucketed",
+    "described",
     "design",
     "design_totals",
     "health_state",
+    "summarised",
     "time_ticks",
 ]
 
@@ -55,7 +59,8 @@ STATE_COLOURS: dict[str, str] = {
     "unknown": "#C8C8C8",
 }
 TOP_SERIES = 8
-MAX_BUCKETS = 300
+MAX_BUCKETS = 120
+BRIDGED_BUCKETS = 4  # a line goes on across up to this many empty buckets
 EMPTY_MESSAGE = "No data for this selection"
 
 Points = Sequence[tuple[float, float | None]]
@@ -115,6 +120,7 @@ class ChartModel:
     x_range: tuple[float, float] | None = None
     bucket_seconds: float | None = None
     lanes: tuple[str, ...] = ()
+    y_log: bool = False  # a logarithmic value axis (latency spans milliseconds to seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +135,7 @@ class _Kind:
     reduce: Callable[[Sequence[float]], float]
     others_are: str = "mean"  # how the series beyond the top ones combine: "mean" or "total"
     lowest_first: bool = False  # rank by the lowest values (success rate: the worst first)
+    log: bool = False  # values span orders of magnitude: a logarithmic axis
 
 
 def _p95(values: Sequence[float]) -> float:
@@ -140,7 +147,7 @@ def _p95(values: Sequence[float]) -> float:
 KINDS: dict[str, _Kind] = {
     "operation_latency": _Kind(
         "band", "Operation latency: median with p95 band", "Latency (ms)",
-        "median and p95 per bucket", "ms", statistics.median,
+        "median and p95 per bucket", "ms", statistics.median, log=True,
     ),
     "success_rate": _Kind(
         "percent", "Success rate", "Operations that succeeded (%)",
@@ -222,10 +229,11 @@ def time_ticks(start: float, end: float, max_ticks: int = 8) -> tuple[tuple[floa
 
 
 def _window_text(start: float, end: float) -> str:
-    pattern = "%Y-%m-%d %H:%M:%S" if end - start < 600 else "%Y-%m-%d %H:%M"
-    if _utc(start, "%Y-%m-%d") == _utc(end, "%Y-%m-%d"):
-        return f"{_utc(start, pattern)} to {_utc(end, pattern[9:])} UTC"
-    return f"{_utc(start, pattern)} to {_utc(end, pattern)} UTC"
+    """ "2026-12-01 04:00 to 2026-12-02 04:00 UTC"; the end's date only when it differs."""
+    clock = "%H:%M:%S" if end - start < 600 else "%H:%M"
+    same_day = _utc(start, "%Y-%m-%d") == _utc(end, "%Y-%m-%d")
+    dated = "%Y-%m-%d " + clock
+    return f"{_utc(start, dated)} to {_utc(end, clock if same_day else dated)} UTC"
 
 
 def _duration(seconds: float) -> str:
@@ -245,6 +253,12 @@ def _bucket_words(seconds: float) -> str:
     return f"{seconds:g}-second buckets"
 
 
+def described(operation_type: str | None, backend: str | None, status: str | None) -> str:
+    """A selection's filters as the subtitle names them: "operation=add, backend=s3"."""
+    pairs = (("operation", operation_type), ("backend", backend), ("status", status))
+    return ", ".join(f"{name}={value}" for name, value in pairs if value is not None)
+
+
 # -- bucketing raw points ------------------------------------------------------------------
 
 
@@ -261,10 +275,10 @@ def bucketed(
         for when, value in points:
             if value is not None and not math.isnan(value):
                 groups.setdefault(math.floor((when - start) / step), []).append(value)
-        times = [start + index * step for index in sorted(groups)]
-        values[name] = [(t, reduce(groups[i])) for t, i in zip(times, sorted(groups), strict=True)]
+        indexes = sorted(groups)
+        values[name] = [(start + i * step, reduce(groups[i])) for i in indexes]
         if metric_type == "operation_latency":
-            p95[name] = [(t, _p95(groups[i])) for t, i in zip(times, sorted(groups), strict=True)]
+            p95[name] = [(start + i * step, _p95(groups[i])) for i in indexes]
     return values, p95
 
 
@@ -314,9 +328,9 @@ def design(
         spans = tuple(s for lane in lanes for s in _spans(lane, cleaned[lane], window[1], bucket))
     elif window is not None and cleaned:
         tops = {name: _cleaned((p95 or {}).get(name, ())) for name in cleaned}
-        lines, ranked = _top_lines(spec, cleaned, tops)
+        lines, ranked = _top_lines(spec, cleaned, tops, bucket)
         parts.extend([ranked] if ranked else [])
-        y_range = (0.0, 100.0) if spec.kind == "percent" else _y_range(spec.kind, lines)
+        y_range = (0.0, 100.0) if spec.kind == "percent" else _y_range(spec, lines)
     return ChartModel(
         metric_type=metric_type,
         kind=spec.kind,
@@ -331,6 +345,7 @@ def design(
         x_range=window,
         bucket_seconds=bucket,
         lanes=lanes,
+        y_log=spec.log and bool(lines),
     )
 
 
@@ -339,17 +354,11 @@ def design_totals(
 ) -> ChartModel:
     """One number per series (an aggregated metrics tree) as ranked horizontal bars."""
     spec = KINDS.get(metric_type, _UNKNOWN)
-    finite = {name: v for name, v in numbers.items() if math.isfinite(v)}
-    ordered = sorted(finite, key=lambda name: finite[name] if spec.lowest_first else -finite[name])
-    shown = ordered[:TOP_SERIES] if len(ordered) > TOP_SERIES + 1 else ordered
-    lines = [Line(name, PALETTE[i], (), (finite[name],)) for i, name in enumerate(shown)]
-    rest = [finite[name] for name in ordered[len(shown) :]]
-    if rest:
-        combined = math.fsum(rest) if spec.others_are == "total" else statistics.fmean(rest)
-        lines.append(Line(_others_name(len(rest), spec), OTHERS_COLOUR, (), (combined,)))
+    series = {name: [(0.0, v)] for name, v in numbers.items() if math.isfinite(v)}
+    ranked, note = _top_lines(spec, series, {name: [] for name in series}, None)
+    lines = [dataclasses.replace(line, times=()) for line in ranked]
     parts = [f"one value per series ({spec.unit})" if spec.unit else "one value per series"]
-    if selection:
-        parts.append(selection)
+    parts.extend(part for part in (note, selection) if part)
     top = max((line.values[0] for line in lines), default=0.0)
     return ChartModel(
         metric_type=metric_type,
@@ -375,14 +384,11 @@ def _rank_value(points: list[tuple[float, float]]) -> float:
     return statistics.fmean(finite) if finite else -math.inf
 
 
-def _others_name(count: int, spec: _Kind) -> str:
-    return f"others ({count} series, {spec.others_are})"
-
-
 def _top_lines(
     spec: _Kind,
     series: dict[str, list[tuple[float, float]]],
     tops: dict[str, list[tuple[float, float]]],
+    bucket: float | None,
 ) -> tuple[tuple[Line, ...], str]:
     """The `TOP_SERIES` series ranked by their plotted value (latency: p95), one colour each,
     and the rest combined into one grey "others" line; plus the subtitle's ranking note."""
@@ -398,11 +404,39 @@ def _top_lines(
         _line(name, PALETTE[i], times, series[name], tops[name]) for i, name in enumerate(shown)
     ]
     rest = ordered[len(shown) :]
+    if rest:
+        lines.append(_others(spec, rest, times, series, tops))
+    if spec.kind != "bars":  # only a stack needs every line on every bucket
+        lines = [_bridged(line, bucket) for line in lines]
     if not rest:
         return tuple(lines), ""
-    lines.append(_others(spec, rest, times, series, tops))
     basis = "p95" if any(tops.values()) else ("lowest mean" if spec.lowest_first else "mean")
     return tuple(lines), f"top {len(shown)} of {len(ordered)} series by {basis}"
+
+
+def _bridged(line: Line, bucket: float | None) -> Line:
+    """A line through its own points: buckets without a value are left out, so a sparse series
+    still draws as a line, but a silence longer than `BRIDGED_BUCKETS` buckets stays a gap."""
+    longest = BRIDGED_BUCKETS * bucket if bucket else math.inf
+    rows: list[tuple[float, int | None]] = []  # (time, index of its values; None: a gap)
+    for index, when in enumerate(line.times):
+        if math.isnan(line.values[index]):
+            continue
+        if rows and when - rows[-1][0] > longest:
+            rows.append((rows[-1][0] + (bucket or 0.0), None))
+        rows.append((when, index))
+
+    def taken(column: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(math.nan if index is None else column[index] for _, index in rows)
+
+    return Line(
+        line.name,
+        line.colour,
+        tuple(when for when, _ in rows),
+        taken(line.values),
+        low=None if line.low is None else taken(line.low),
+        high=None if line.high is None else taken(line.high),
+    )
 
 
 def _aligned(times: list[float], points: list[tuple[float, float]]) -> list[float]:
@@ -450,7 +484,8 @@ def _others(
     high = None
     if all(tops[name] for name in names):
         high = _combined(spec, [_aligned(times, tops[name]) for name in names])
-    return Line(_others_name(len(names), spec), OTHERS_COLOUR, tuple(times), values, high=high)
+    name = f"others ({len(names)} series, {spec.others_are})"
+    return Line(name, OTHERS_COLOUR, tuple(times), values, high=high)
 
 
 def _nice_top(value: float) -> float:
@@ -461,16 +496,17 @@ def _nice_top(value: float) -> float:
     return next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= value)
 
 
-def _y_range(kind: str, lines: tuple[Line, ...]) -> tuple[float, float]:
-    """From zero to a round number above the highest value drawn (the stack's top for bars)."""
-    if kind == "bars":
+def _y_range(spec: _Kind, lines: tuple[Line, ...]) -> tuple[float, float]:
+    """From zero (a power of ten below the lowest value on a log axis) to a round number above
+    the highest value drawn (the stack's top for bars)."""
+    drawn = [v for line in lines for v in (*line.values, *(line.high or ())) if v > 0]
+    if spec.kind == "bars":
         columns = zip(*(line.values for line in lines), strict=True)
         top = max((math.fsum(v for v in c if not math.isnan(v)) for c in columns), default=0.0)
     else:
-        top = max(
-            (v for line in lines for v in (line.high or line.values) if not math.isnan(v)),
-            default=0.0,
-        )
+        top = max(drawn, default=0.0)
+    if spec.log and drawn:
+        return 10.0 ** math.floor(math.log10(min(drawn))), _nice_top(top * 1.05)
     return 0.0, _nice_top(top * 1.05)
 
 

@@ -6,7 +6,7 @@ on a private Agg canvas, so a caller's pyplot state and backend are left untouch
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import logging
 import math
 import os
@@ -14,17 +14,25 @@ import struct
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from wal_telemetry_sdk._arguments import VisualizationQuery
 from wal_telemetry_sdk._browser import open_in_browser
 from wal_telemetry_sdk._files import save_atomically
+from wal_telemetry_sdk.chart_design import (
+    EMPTY_MESSAGE,
+    ChartModel,
+    bucket_seconds,
+    bucketed,
+    described,
+    design,
+    design_totals,
+)
+from wal_telemetry_sdk.chart_drawing import DPI, draw_png
 from wal_telemetry_sdk.errors import APIStatusError, InternalServerError, NotFoundError
 from wal_telemetry_sdk.models import Chart, MetricsResult
 from wal_telemetry_sdk.timeseries import iter_leaves
-from wal_telemetry_sdk.units import axis_label, shown
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from wal_telemetry_sdk.units import shown
 
 __all__ = ["DPI", "EMPTY_MESSAGE", "is_png", "png_size", "render_chart"]
 
@@ -33,8 +41,7 @@ SOURCES = ("auto", "server", "client")
 # The upstream server answers 500 for four metric types it cannot chart.
 SERVER_CANNOT_RENDER = (InternalServerError, NotFoundError)
 
-DPI = 100
-EMPTY_MESSAGE = "No data for this selection"
+MIN_WINDOW = 60.0
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -45,70 +52,60 @@ def render_chart(
     width: float = 12,
     height: float = 8,
     title: str | None = None,
+    time_range: tuple[float, float] | None = None,
+    selection: str = "",
 ) -> bytes:
-    """A PNG of `width`x`height` inches at 100 dpi: one line per series, bars for numbers.
+    """A PNG of `width`x`height` inches at 100 dpi, in the design the server's charts share.
 
-    Series leaves (`[timestamp, value]` lists) are drawn as lines over UTC time; number leaves
-    (aggregated trees) as bars. `tree` is in the SDK's units (a `MetricsResult.metrics`); the
-    y axis names them, rates drawn as percentages.
+    Series leaves (`[timestamp, value]` lists) are bucketed over `time_range` (their extent when
+    None) as the server buckets them; number leaves (aggregated trees) become ranked bars.
+    `tree` is in the SDK's units (a `MetricsResult.metrics`); rates are drawn as percentages.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ImportError(
-            "client-side charts need matplotlib: pip install 'wal-telemetry-sdk[viz]'"
-        ) from exc
-    kind = str(getattr(metric_type, "value", metric_type))
-    series, numbers = _chart_data(tree, kind)
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    axes.set_title(title or kind.replace("_", " ").capitalize())
-    if series:
-        _draw_lines(axes, series)
-        figure.autofmt_xdate()
-    elif numbers:
-        axes.bar(list(numbers), list(numbers.values()))
-        axes.tick_params(axis="x", labelrotation=30)
-    else:
-        axes.text(0.5, 0.5, EMPTY_MESSAGE, ha="center", va="center", transform=axes.transAxes)
-        axes.set_axis_off()
-    if series or numbers:
-        axes.set_ylabel(axis_label(kind))
-        axes.grid(alpha=0.3)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    model = chart_model(
+        tree, str(getattr(metric_type, "value", metric_type)), time_range, selection
+    )
+    if title is not None:
+        model = dataclasses.replace(model, title=title)
+    return draw_png(model, width, height)
 
 
-def _chart_data(
-    tree: Mapping[str, Any], kind: str
-) -> tuple[dict[str, tuple[list[float], list[float]]], dict[str, float]]:
-    """What to draw, by series name: (times, values) of series leaves, and number leaves, as
-    people read them (rates in percent); empty series are left out."""
-    series: dict[str, tuple[list[float], list[float]]] = {}
+def chart_model(
+    tree: Mapping[str, Any],
+    metric_type: str,
+    time_range: tuple[float, float] | None = None,
+    selection: str = "",
+) -> ChartModel:
+    """The chart design of a metrics tree: its series bucketed, rates as percentages."""
+    series: dict[str, list[tuple[float, float | None]]] = {}
     numbers: dict[str, float] = {}
     for labels, leaf in iter_leaves(tree):
-        name = ":".join(labels)
+        name = " / ".join(labels)
         if isinstance(leaf, list) and leaf:
-            values = [math.nan if p[1] is None else shown(kind, p[1]) for p in leaf]
-            series[name] = [p[0] for p in leaf], values
-        elif isinstance(leaf, int | float):
-            numbers[name] = shown(kind, leaf)
-    return series, numbers
+            series[name] = [
+                (p[0], None if p[1] is None else shown(metric_type, p[1])) for p in leaf
+            ]
+        elif isinstance(leaf, int | float) and not isinstance(leaf, bool):
+            numbers[name] = shown(metric_type, leaf)
+    if numbers and not series:
+        return design_totals(metric_type, numbers, selection=selection)
+    window = time_range or _extent(series)
+    if window is None:
+        return design(metric_type, {}, selection=selection)
+    step = bucket_seconds(*window)
+    values, p95 = bucketed(metric_type, series, math.floor(window[0] / step) * step, step)
+    return design(metric_type, values, window=window, bucket=step, p95=p95, selection=selection)
 
 
-def _draw_lines(axes: Axes, series: dict[str, tuple[list[float], list[float]]]) -> None:
-    import numpy
-
-    for name, (seconds, values) in series.items():
-        times = (numpy.array(seconds, dtype=float) * 1e3).astype("datetime64[ms]")
-        marker = "o" if len(values) <= 50 else None
-        axes.plot(times, values, label=name, linewidth=1, marker=marker, markersize=3)
-    axes.set_xlabel("time (UTC)")
-    if len(series) <= 12:
-        axes.legend(loc="best", fontsize="small")
+def _extent(series: Mapping[str, list[tuple[float, float | None]]]) -> tuple[float, float] | None:
+    """The time the points span, at least a minute around a single instant."""
+    times = [t for points in series.values() for t, _ in points]
+    if not times:
+        return None
+    start, end = min(times), max(times)
+    if end - start < MIN_WINDOW:
+        middle = (start + end) / 2
+        return middle - MIN_WINDOW / 2, middle + MIN_WINDOW / 2
+    return start, math.nextafter(end, math.inf)
 
 
 def is_png(data: bytes) -> bool:
@@ -135,9 +132,18 @@ def log_fallback(metric_type: object, error: APIStatusError) -> None:
     logger.info("The server could not chart %s (%s); drawing it here", metric_type, error)
 
 
-def render_locally(metrics: MetricsResult, metric_type: object, width: int, height: int) -> bytes:
-    """The chart drawn with matplotlib (extra `[viz]`) from the metrics the server sent."""
-    return render_chart(metrics.metrics, metric_type=str(metric_type), width=width, height=height)
+def render_locally(metrics: MetricsResult, query: VisualizationQuery) -> bytes:
+    """The chart the server would have drawn for `query`, drawn here with matplotlib (extra
+    `[viz]`) from the metrics the server sent."""
+    start, end = query.get("start_time"), query.get("end_time")
+    return render_chart(
+        metrics.metrics,
+        metric_type=query["metric_type"],
+        width=query.get("width", 12),
+        height=query.get("height", 8),
+        time_range=None if start is None or end is None or not end > start else (start, end),
+        selection=described(query.get("operation_type"), query.get("backend"), query.get("status")),
+    )
 
 
 def chart_result(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+# One reading of health values (online, degraded, offline) for real time and charts alike.
+from wal_telemetry_sdk.chart_design import health_state as health_state
+
 METRIC_TYPES: Final = (
     "operation_count",
     "operation_latency",
@@ -84,12 +87,3 @@ class Selection:
     def with_range(self, start_time: float | None, end_time: float | None) -> Selection:
         """The same filters over another time range."""
         return Selection(self.operation_type, self.backend, self.status, start_time, end_time)
-
-
-def health_state(value: float) -> str:
-    """The state name of a health value (1.0 online, 0.5 degraded, 0.0 offline)."""
-    if value >= 0.75:
-        return "online"
-    if value >= 0.25:
-        return "degraded"
-    return "offline"

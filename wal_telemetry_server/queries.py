@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wal_telemetry_sdk.chart_design import summarised
 from wal_telemetry_server.aggregate import percentile, reduce_series
 from wal_telemetry_server.model import (
     GAUGE_HEALTH,
@@ -376,6 +377,28 @@ def _include(
     seen[1][0], seen[1][1] = min(seen[1][0], low), max(seen[1][1], high)
 
 
+def _latency_percentile(
+    conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
+) -> dict[int, dict[Labels, float]]:
+    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
+    return {
+        b: {labels: values[0] for labels, values in leaves.items()}
+        for b, leaves in _latency_percentiles(conn, sel, (pct,), buckets).items()
+    }
+
+
+def _latency_percentiles(
+    conn: sqlite3.Connection, sel: Selection, pcts: Sequence[float], buckets: Buckets | None
+) -> dict[int, dict[Labels, tuple[float, ...]]]:
+    """Latency percentiles per bucket and `(op, backend)`, from one read of the histograms."""
+    out: dict[int, dict[Labels, tuple[float, ...]]] = defaultdict(dict)
+    for (b, op, backend), (histogram, (low, high)) in _latency_histograms(
+        conn, sel, buckets
+    ).items():
+        out[b][(op, backend)] = tuple(histogram.percentile(p, low, high) for p in pcts)
+    return out
+
+
 LatencyHistograms = dict[tuple[int, str, str], tuple[LogHistogram, list[float]]]
 """Per bucket and `(op, backend)`: the latency histogram and the exact `[minimum, maximum]`."""
 
@@ -399,35 +422,6 @@ def _latency_histograms(
     for key, group in values.items():
         _include(merged, key, LogHistogram.of(group), min(group), max(group))
     return merged
-
-
-def _latency_percentile(
-    conn: sqlite3.Connection, sel: Selection, pct: float, buckets: Buckets | None
-) -> dict[int, dict[Labels, float]]:
-    """A latency percentile per bucket and `(op, backend)`, within `sketch.RELATIVE_ERROR`."""
-    out: dict[int, dict[Labels, float]] = defaultdict(dict)
-    for (b, op, backend), (histogram, (low, high)) in _latency_histograms(
-        conn, sel, buckets
-    ).items():
-        out[b][(op, backend)] = histogram.percentile(pct, low, high)
-    return out
-
-
-def latency_per_bucket(
-    conn: sqlite3.Connection, sel: Selection, buckets: Buckets
-) -> dict[Labels, tuple[list[tuple[float, float]], list[tuple[float, float]]]]:
-    """Per `(op, backend)`: the median and the p95 latency (seconds) of each bucket with
-    operations, stamped with the bucket's start, from one read of the histograms."""
-    out: dict[Labels, tuple[list[tuple[float, float]], list[tuple[float, float]]]] = {}
-    ranged = sel.with_range(buckets.origin, buckets.end)
-    for (b, op, backend), (histogram, (low, high)) in sorted(
-        _latency_histograms(conn, ranged, buckets).items()
-    ):
-        start = buckets.bounds(b)[0]
-        medians, tops = out.setdefault((op, backend), ([], []))
-        medians.append((start, histogram.percentile(50.0, low, high)))
-        tops.append((start, histogram.percentile(95.0, low, high)))
-    return out
 
 
 def latency_percentile_of_groups(
@@ -555,41 +549,44 @@ def time_series(
     return trees
 
 
+BucketPoints = list[tuple[float, float]]
+ChartLines = dict[str, tuple[BucketPoints, BucketPoints]]
+"""Per series name, `(bucket start, value)` points and, for latency, `(bucket start, p95)`."""
+
+
 def chart_series(
     conn: sqlite3.Connection,
     metric_types: Sequence[str],
     sel: Selection,
     interval: int,
     buckets: Buckets,
-) -> dict[str, dict[str, tuple[list[float], list[float]]]]:
-    """Per type and leaf, the average value in each bucket placed at the mean time of its points."""
+) -> dict[str, ChartLines]:
+    """Per type and leaf, each bucket's value as its chart draws it, stamped with the bucket's
+    start: latency's median and p95 from the histograms, other types reduced as
+    `chart_design.summarised` says (counts summed, queue at its maximum, health at its worst)."""
     ranged = sel.with_range(buckets.origin, buckets.end)
-    result: dict[str, dict[Labels, tuple[list[float], list[float]]]] = {}
+    result: dict[str, dict[Labels, tuple[BucketPoints, BucketPoints]]] = {}
     others = [t for t in metric_types if t != "operation_latency"]
     for metric_type, collected in collect(conn, others, ranged, interval, buckets).items():
-        lines: dict[Labels, tuple[list[float], list[float]]] = {}
+        lines: dict[Labels, tuple[BucketPoints, BucketPoints]] = {}
         for b in sorted(collected):
+            start = buckets.bounds(b)[0]
             for labels, series in collected[b].items():
-                xs, ys = lines.setdefault(labels, ([], []))
-                xs.append(math.fsum(p[0] for p in series) / len(series))
-                ys.append(math.fsum(p[1] for p in series) / len(series))
+                value = summarised(metric_type, [p[1] for p in series])
+                lines.setdefault(labels, ([], []))[0].append((start, value))
         result[metric_type] = lines
     if "operation_latency" in metric_types:
-        bexpr, bargs = _bucket_expr(buckets)
-        where, args = operation_filter(ranged)
-        cur = conn.execute(
-            f"SELECT {bexpr} AS b, operation_type, backend, AVG(ts), AVG(latency)"
-            f" FROM operations{where} GROUP BY b, operation_type, backend ORDER BY b",
-            [*bargs, *args],
-        )
-        latency: dict[Labels, tuple[list[float], list[float]]] = {}
-        for _b, op, backend, ts, value in cur:
-            xs, ys = latency.setdefault((op, backend), ([], []))
-            xs.append(ts)
-            ys.append(value)
+        latency: dict[Labels, tuple[BucketPoints, BucketPoints]] = {}
+        per_bucket = _latency_percentiles(conn, ranged, (50.0, 95.0), buckets)
+        for b in sorted(per_bucket):
+            start = buckets.bounds(b)[0]
+            for labels, (median, p95) in per_bucket[b].items():
+                medians, tops = latency.setdefault(labels, ([], []))
+                medians.append((start, median))
+                tops.append((start, p95))
         result["operation_latency"] = latency
     return {
-        t: {":".join(labels): lines[labels] for labels in sorted(lines)}
+        t: {" / ".join(labels): lines[labels] for labels in sorted(lines)}
         for t, lines in result.items()
     }
 

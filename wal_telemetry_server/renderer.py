@@ -15,7 +15,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from wal_telemetry_server.charts import ChartSpec, init_worker, render_png, warm_up
+from wal_telemetry_sdk.chart_design import ChartModel
+from wal_telemetry_server.charts import init_worker, render_png, warm_up
 
 MAX_WAITING_PER_WORKER = 4
 """Charts asked for over HTTP that may wait per worker; beyond that the server is busy."""
@@ -32,14 +33,14 @@ class RendererBusy(Exception):
 @dataclass(slots=True)
 class _Job:
     result: Future[bytes]
-    spec: ChartSpec
+    spec: ChartModel
     width: int
     height: int
     retried: bool = False
 
 
 class ChartRenderer:
-    """Renders `ChartSpec`s to PNG in `workers` spawned processes; restarts a broken pool."""
+    """Renders `ChartModel`s to PNG in `workers` spawned processes; restarts a broken pool."""
 
     def __init__(self, workers: int = 2, max_waiting: int | None = None) -> None:
         self.workers = workers
@@ -74,7 +75,7 @@ class ChartRenderer:
             pool.submit(warm_up)
 
     def submit(
-        self, spec: ChartSpec, width: int, height: int, *, background: bool = False
+        self, spec: ChartModel, width: int, height: int, *, background: bool = False
     ) -> Future[bytes]:
         """Queue a chart; the future gives its PNG bytes and may be cancelled until it starts.
 
@@ -95,7 +96,7 @@ class ChartRenderer:
             self._lock.notify_all()
         return job.result
 
-    async def render_async(self, spec: ChartSpec, width: int, height: int) -> bytes:
+    async def render_async(self, spec: ChartModel, width: int, height: int) -> bytes:
         """Render one chart without blocking the event loop; cancelling drops it if it waits."""
         return await asyncio.wrap_future(self.submit(spec, width, height))
 

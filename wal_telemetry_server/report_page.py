@@ -347,7 +347,7 @@ def render_html(data: Mapping[str, Any], head: Headline, models: Mapping[str, Ch
     """The report page; `data` is `report.json`'s content."""
     start, end = data["start_time"], data["end_time"]
     length = duration(end - start)
-    nav = "".join(f'<a href="#{t}-section">{html.escape(TITLES[t][0])}</a>' for t in METRIC_TYPES)
+    nav = "".join(f'<a href="#{t}-section">{html.escape(TITLES[t])}</a>' for t in METRIC_TYPES)
     sections = []
     for metric_type in METRIC_TYPES:
         model = models.get(metric_type)
@@ -355,7 +355,7 @@ def render_html(data: Mapping[str, Any], head: Headline, models: Mapping[str, Ch
         heading = ' class="hidden"' if model is not None else ""  # the chart shows its title
         sections.append(
             f'<section class="card" id="{metric_type}-section">'
-            f'<h2 id="{metric_type}"{heading}>{html.escape(TITLES[metric_type][0])}</h2>{chart}'
+            f'<h2 id="{metric_type}"{heading}>{html.escape(TITLES[metric_type])}</h2>{chart}'
             + _summary_table(metric_type, data["summary"][metric_type])
             + "</section>"
         )

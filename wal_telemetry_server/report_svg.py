@@ -48,6 +48,14 @@ def _y_ticks(low: float, high: float) -> list[float]:
     return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Powers of ten from `low` to `high`, with 2 and 5 times them when few decades show."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    steps = (1, 2, 5) if last - first <= 3 else (1,)
+    ticks = [m * 10.0**e for e in range(first, last + 1) for m in steps]
+    return [t for t in ticks if low <= t <= high * 1.0001]
+
+
 def _y_label(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.4g}"
 
@@ -64,6 +72,7 @@ class _Frame:
         self.y0, self.y1 = model.y_range or (0.0, 1.0)
         if not self.y1 > self.y0:
             self.y1 = self.y0 + 1.0
+        self.log = model.y_log and self.y0 > 0
         self.left, self.right = left, WIDTH - RIGHT
         self.top, self.bottom = TOP, bottom
 
@@ -71,7 +80,11 @@ class _Frame:
         return self.left + (t - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
 
     def y(self, v: float) -> float:
-        share = (v - self.y0) / (self.y1 - self.y0)
+        if self.log:
+            low, high = math.log10(self.y0), math.log10(self.y1)
+            share = (math.log10(v) - low) / (high - low) if v > 0 else -1.0
+        else:
+            share = (v - self.y0) / (self.y1 - self.y0)
         return self.bottom - min(max(share, -0.02), 1.02) * (self.bottom - self.top)
 
 
@@ -257,7 +270,8 @@ def svg_of(model: ChartModel) -> str:
         )  # fmt: skip
     else:
         if model.kind != "state":
-            for value in _y_ticks(frame.y0, frame.y1):
+            y_ticks = _log_ticks if frame.log else _y_ticks
+            for value in y_ticks(frame.y0, frame.y1):
                 y = frame.y(value)
                 parts.append(
                     f'<line x1="{left}" x2="{frame.right}" y1="{_num(y)}" y2="{_num(y)}"'

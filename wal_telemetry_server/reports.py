@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wal_telemetry_server.chartdata import chart_models, png_spec
+from wal_telemetry_server.chartdata import charts_for
 from wal_telemetry_server.config import ConfigManager
 from wal_telemetry_server.errors import ApiError
 from wal_telemetry_server.faults import describe
@@ -263,10 +263,10 @@ class ReportManager:
         interval = self.config.current.sampling_interval
         sel = Selection(start_time=row.start_time, end_time=row.end_time)
         with self.store.reading() as conn:
-            models = chart_models(conn, METRIC_TYPES, row.start_time, row.end_time, interval)
+            models = charts_for(conn, METRIC_TYPES, sel, interval)
         self._check_stopping()
         futures = {
-            t: self.renderer.submit(png_spec(model), *CHART_SIZE, background=True)
+            t: self.renderer.submit(model, *CHART_SIZE, background=True)
             for t, model in models.items()
         }
         charts: dict[str, str] = {}

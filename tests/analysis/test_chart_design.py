@@ -8,6 +8,7 @@ import pytest
 
 from wal_telemetry_sdk.chart_design import (
     EMPTY_MESSAGE,
+    MAX_BUCKETS,
     OTHERS_COLOUR,
     PALETTE,
     STATE_COLOURS,
@@ -83,9 +84,9 @@ def test_latency_ranks_by_p95_and_keeps_the_band():
     assert model.y_range is not None and model.y_range[1] >= 400.0
 
 
-def test_series_are_aligned_on_shared_times_with_gaps_as_nan():
+def test_stacked_bars_align_every_series_on_shared_buckets():
     model = design(
-        "throughput",
+        "operation_count",
         {"a": [(START, 1.0), (START + STEP, 2.0)], "b": [(START + STEP, 5.0)]},
         window=(START, END),
         bucket=STEP,
@@ -93,6 +94,22 @@ def test_series_are_aligned_on_shared_times_with_gaps_as_nan():
     b = next(line for line in model.lines if line.name == "b")
     assert b.times == (START, START + STEP)
     assert math.isnan(b.values[0]) and b.values[1] == 5.0
+
+
+def test_lines_go_on_across_short_silences_and_break_at_long_ones():
+    sparse = [(START, 1.0), (START + 2 * STEP, 2.0), (START + 10 * STEP, 3.0)]
+    steady = [(START + i * STEP, 1.0) for i in range(11)]
+    model = design(
+        "operation_latency",
+        {"sparse": sparse, "steady": steady},
+        p95={"sparse": [(t, v * 2) for t, v in sparse]},
+        window=(START, END),
+        bucket=STEP,
+    )
+    line = next(line for line in model.lines if line.name == "sparse")
+    assert line.times == (START, START + 2 * STEP, START + 3 * STEP, START + 10 * STEP)
+    assert line.values[:2] == (1.0, 2.0) and math.isnan(line.values[2]) and line.values[3] == 3.0
+    assert line.high is not None and line.high[1] == 4.0 and math.isnan(line.high[2])
 
 
 def test_title_and_subtitle_say_window_buckets_aggregation_and_unit():
@@ -127,9 +144,10 @@ def test_a_day_start_is_labelled_with_its_iso_date():
     assert time_ticks(END, START) == () and time_ticks(START, math.inf) == ()
 
 
-def test_buckets_are_clock_steps_of_at_most_three_hundred():
-    assert bucket_seconds(START, END) == 300.0
-    assert bucket_seconds(START, START + 3600, minimum=5) == 15.0
+def test_buckets_are_clock_steps_of_at_most_max_buckets():
+    assert MAX_BUCKETS == 120 and bucket_seconds(START, END) == 900.0
+    assert bucket_seconds(START, START + 3600, minimum=5) == 30.0
+    assert bucket_seconds(START, START + 3600, minimum=60) == 60.0
     assert bucket_seconds(START, START + 60, minimum=5) == 5.0
 
 

@@ -1,18 +1,35 @@
-"""Client-side charts: valid PNGs of the exact requested size, units, empty state, PNG helpers."""
+"""Client-side charts: the shared design from metrics trees, PNGs of the exact requested size,
+legends outside the plot, ticks where the design puts them, the empty state, PNG helpers."""
 
+import math
 import struct
 import sys
 import zlib
 
 import pytest
 
-from wal_telemetry_sdk.charts import _chart_data, is_png, png_size, render_chart
+from wal_telemetry_sdk.chart_design import EMPTY_MESSAGE, OTHERS_COLOUR, TOP_SERIES
+from wal_telemetry_sdk.charts import chart_model, is_png, png_size, render_chart
 
 pytest.importorskip("matplotlib")
 
+from wal_telemetry_sdk.chart_drawing import drawn
+
 T0 = 1_795_861_052.31
-LATENCY = {"cat": {"ipfs": [[T0, 0.012], [T0 + 10, 0.02]]}, "get": {"s3": [[T0 + 3, 1.5]]}}
-AGGREGATED = {"cat": {"ipfs": 0.02375}, "get": {"s3": 1.088, "ipfs": 0}}
+LATENCY = {"cat": {"ipfs": [[T0, 12.0], [T0 + 10, 20.0]]}, "get": {"s3": [[T0 + 3, 1500.0]]}}
+AGGREGATED = {"cat": {"ipfs": 23.75}, "get": {"s3": 1088.0, "ipfs": 0}}
+DAY = (T0 - 86_400, T0)
+OPERATIONS = ("add", "get", "cat", "pin", "unpin", "ls", "stat")
+BACKENDS = ("ipfs", "s3")
+
+
+def fourteen_series(metric_type_scale: float = 1.0) -> dict:
+    """A day of 14 op/backend series, one point a minute, series i at i+1 (times the scale)."""
+    tree: dict = {}
+    for i, (op, backend) in enumerate((o, b) for o in OPERATIONS for b in BACKENDS):
+        points = [[DAY[0] + m * 60, (i + 1) * metric_type_scale] for m in range(1440)]
+        tree.setdefault(op, {})[backend] = points
+    return tree
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -23,7 +40,7 @@ def png_header(width: int, height: int) -> bytes:
 
 @pytest.mark.parametrize(
     ("tree", "width", "height"),
-    [(LATENCY, 12, 8), (LATENCY, 6, 4), (AGGREGATED, 7, 3), ({}, 5, 5)],
+    [(LATENCY, 12, 8), (LATENCY, 6, 4), (AGGREGATED, 7, 3), ({}, 5, 5), (LATENCY, 1, 1)],
 )
 def test_charts_are_pngs_of_the_requested_pixel_size(tree, width, height):
     png = render_chart(tree, metric_type="operation_latency", width=width, height=height)
@@ -43,38 +60,93 @@ def test_empty_selection_draws_the_empty_state():
     with_data = render_chart({"overall": [[T0, 3.0]]}, metric_type="throughput", width=4, height=3)
     assert empty == only_empty_series
     assert empty != with_data
+    model = chart_model({"overall": []}, "throughput", DAY)
+    assert model.empty_message == EMPTY_MESSAGE and "UTC" in model.subtitle
+    texts = [t.get_text() for t in drawn(model, 6, 4).axes[0].texts]
+    assert texts == [EMPTY_MESSAGE]
 
 
 def test_values_are_drawn_as_the_sdk_hands_them_and_rates_as_percentages():
     # A MetricsResult's tree is already in milliseconds: it is drawn as it is, never rescaled.
-    series, numbers = _chart_data(LATENCY, "operation_latency")
-    assert series["cat:ipfs"] == ([T0, T0 + 10], [0.012, 0.02])
-    assert numbers == {}
-    series, numbers = _chart_data(AGGREGATED, "backend_health")
-    assert series == {} and numbers == {"cat:ipfs": 0.02375, "get:s3": 1.088, "get:ipfs": 0}
-    series, numbers = _chart_data({"cat": {"ipfs": [[T0, 0.995]]}}, "success_rate")
-    assert series["cat:ipfs"][1] == [pytest.approx(99.5)]
+    model = chart_model(LATENCY, "operation_latency")
+    by_name = {line.name: line for line in model.lines}
+    assert sorted(by_name) == ["cat / ipfs", "get / s3"]
+    assert [v for v in by_name["get / s3"].values if not math.isnan(v)] == [1500.0]
+    totals = chart_model(AGGREGATED, "backend_health")
+    assert totals.kind == "totals"
+    assert (totals.lines[0].name, totals.lines[0].values) == ("get / s3", (1088.0,))
+    rates = chart_model({"cat": {"ipfs": [[T0, 0.995]]}}, "success_rate")
+    assert rates.lines[0].values == (pytest.approx(99.5),) and rates.y_range == (0.0, 100.0)
+
+
+def test_a_day_of_fourteen_series_is_the_top_ones_plus_others_in_distinct_colours():
+    model = chart_model(fourteen_series(), "operation_count", DAY)
+    colours = [line.colour for line in model.lines]
+    assert len(model.lines) == TOP_SERIES + 1 and len(set(colours)) == len(colours)
+    assert model.lines[-1].colour == OTHERS_COLOUR
+    assert model.lines[0].name == "stat / s3"  # the largest
+    assert model.bucket_seconds == 900 and "15-minute buckets" in model.subtitle
+    # 15 one-minute points of 14 per bucket
+    assert model.lines[0].values[1] == pytest.approx(14 * 15)
+
+
+def test_latency_is_the_median_with_a_p95_band_over_buckets():
+    points = [[DAY[0] + s, float(s % 100)] for s in range(0, 900)]
+    model = chart_model({"add": {"ipfs": points}}, "operation_latency", (DAY[0], DAY[0] + 900))
+    (line,) = model.lines
+    assert model.kind == "band" and line.high is not None
+    assert all(h >= v for h, v in zip(line.high, line.values, strict=True) if not math.isnan(v))
+    assert model.y_log
+
+
+def test_the_legend_sits_outside_the_plot_at_a_readable_size():
+    figure = drawn(chart_model(fourteen_series(), "throughput", DAY), 12, 8)
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    (legend,) = figure.legends
+    assert len(legend.get_texts()) == TOP_SERIES + 1
+    assert all(text.get_fontsize() >= 9 for text in legend.get_texts())
+    renderer = figure.canvas.get_renderer()
+    plot, box = axes.get_window_extent(renderer), legend.get_window_extent(renderer)
+    assert box.x0 >= plot.x1, "the legend covers the plot"
+    assert box.x1 <= figure.bbox.x1 + 1, "the legend is cut off"
+
+
+def test_the_time_axis_carries_the_designs_ticks_and_unit_label():
+    model = chart_model(fourteen_series(), "throughput", DAY)
+    axes = drawn(model, 12, 8).axes[0]
+    assert tuple(axes.get_xticks()) == tuple(t for t, _ in model.x_ticks)
+    assert [t.get_text() for t in axes.get_xticklabels()] == [label for _, label in model.x_ticks]
+    assert axes.get_ylabel() == "Throughput (ops/s)" and axes.get_xlabel() == "Time (UTC)"
+
+
+def test_health_is_drawn_as_coloured_state_lanes():
+    health = {"ipfs": [[DAY[0], 1.0], [DAY[0] + 3600, 0.0]], "s3": [[DAY[0], 0.5]]}
+    model = chart_model(health, "backend_health", (DAY[0], DAY[0] + 7200))
+    assert {(s.lane, s.state) for s in model.spans} >= {("ipfs", "online"), ("ipfs", "offline")}
+    figure = drawn(model, 12, 8)
+    axes = figure.axes[0]
+    lanes = {
+        t.get_text(): y for t, y in zip(axes.get_yticklabels(), axes.get_yticks(), strict=True)
+    }
+    assert lanes["ipfs"] > lanes["s3"]  # the first backend on top
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
+        "online", "degraded", "offline", "unknown",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("metric_type", "label"),
     [
-        ("operation_latency", "latency (ms)"),
-        ("throughput", "throughput (ops/s)"),
-        ("success_rate", "success rate (%)"),
-        ("operation_count", "operations per interval"),
+        ("operation_latency", "Latency (ms)"),
+        ("throughput", "Throughput (ops/s)"),
+        ("success_rate", "Operations that succeeded (%)"),
+        ("operation_count", "Operations per 15 min"),
     ],
 )
-def test_the_y_axis_names_the_unit(monkeypatch, metric_type, label):
-    from matplotlib.axes import Axes
-
-    labels: list[str] = []
-    original = Axes.set_ylabel
-    monkeypatch.setattr(
-        Axes, "set_ylabel", lambda self, text, **kw: labels.append(text) or original(self, text)
-    )
-    render_chart(LATENCY, metric_type=metric_type, width=3, height=2)
-    assert labels == [label]
+def test_the_y_axis_names_the_unit(metric_type, label):
+    axes = drawn(chart_model(fourteen_series(0.01), metric_type, DAY), 3, 2).axes[0]
+    assert axes.get_ylabel() == label
 
 
 def test_missing_matplotlib_names_the_extra(monkeypatch):
@@ -91,3 +163,35 @@ def test_png_helpers_read_the_ihdr():
         png_size(b"<html>not a png</html>")
     with pytest.raises(ValueError):
         png_size(b"\x89PNG\r\n\x1a\n")
+
+
+def test_both_dialects_bodies_of_the_same_data_draw_the_same_chart():
+    import json
+    from http import HTTPStatus
+    from pathlib import Path
+
+    import httpx
+    from wal_telemetry_api_client import models as api
+    from wal_telemetry_api_client.types import Response
+
+    from wal_telemetry_sdk._conversion import metrics_from_api
+    from wal_telemetry_sdk._error_mapping import arrived, call_errors, unwrap
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
+    reference = json.loads((fixtures / "getMetrics.reference.json").read_text())
+    upstream_keys = {"success", "operation", "timestamp", "metrics", "metric_type", "aggregation"}
+    upstream = {key: value for key, value in reference.items() if key in upstream_keys}
+
+    def drawn_model(body):
+        content = json.dumps(body).encode()
+        with call_errors():
+            arrived.set(httpx.Response(HTTPStatus.OK, content=content))
+            detailed = Response(HTTPStatus.OK, content, {}, api.MetricsResponse.from_dict(body))
+            result = unwrap(detailed, metrics_from_api)
+        return chart_model(result.metrics, "operation_latency")
+
+    from_reference, from_upstream = drawn_model(reference), drawn_model(upstream)
+    assert from_reference == from_upstream
+    assert {line.name for line in from_reference.lines} == {"append / json", "add / ipfs"}
+    drawn_values = [v for line in from_reference.lines for v in line.values if not math.isnan(v)]
+    assert max(drawn_values) == pytest.approx(81.0)  # milliseconds, as the SDK hands them

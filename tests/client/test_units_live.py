@@ -5,6 +5,7 @@ results, stored metrics, time buckets, the charts drawn on either side and the r
 A unit slip anywhere shows as a factor of 1000 between two readings of the same operations.
 """
 
+import math
 import re
 import sqlite3
 import statistics
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 
 from tests.clients import Kind, make_client
-from wal_telemetry_sdk.charts import _chart_data, is_png
+from wal_telemetry_sdk.chart_design import ChartModel
+from wal_telemetry_sdk.charts import chart_model, is_png
 from wal_telemetry_sdk.units import axis_label
 
 DAY = 86_400.0
@@ -27,6 +29,14 @@ def same_unit(readings: dict[str, float], reference: dict[str, float]) -> bool:
     ratios = [readings[key] / reference[key] for key in readings.keys() & reference.keys()]
     assert ratios, f"no series in common: {sorted(readings)} vs {sorted(reference)}"
     return 1 / 10 < statistics.median(ratios) < 10
+
+
+def line_means(model: ChartModel) -> dict[str, float]:
+    """Each drawn series' mean value, keyed "op:backend" as the other readings are."""
+    return {
+        line.name.replace(" / ", ":"): statistics.fmean(v for v in line.values if not math.isnan(v))
+        for line in model.lines
+    }
 
 
 def report_table(page: str, metric_type: str) -> tuple[list[str], dict[str, list[str]]]:
@@ -73,8 +83,9 @@ def test_one_day_reads_in_milliseconds_everywhere(client: Any, wal_telemetry_ser
     assert realtime.operation_latency.average == pytest.approx(weighted, rel=1e-3)
 
     series = client.get_metrics(LATENCY, time_range=(start, end))
-    drawn_here, _ = _chart_data(series.metrics, LATENCY)
-    assert same_unit({k: statistics.fmean(v) for k, (_, v) in drawn_here.items()}, day_mean)
+    drawn_here = chart_model(series.metrics, LATENCY, (start, end))
+    assert same_unit(line_means(drawn_here), day_mean)
+    assert drawn_here.y_label == "Latency (ms)"
     assert axis_label(LATENCY) == "latency (ms)"
     for source in ("client", "server"):
         chart = client.get_visualization(LATENCY, time_range=(start, end), source=source)
@@ -84,12 +95,9 @@ def test_one_day_reads_in_milliseconds_everywhere(client: Any, wal_telemetry_ser
     from wal_telemetry_server.model import Selection
 
     with sqlite3.connect(f"file:{wal_telemetry_server.db_path}?mode=ro", uri=True) as conn:
-        spec = chart_for(conn, LATENCY, Selection(start_time=start, end_time=end), 60)
-    assert spec.ylabel == "Latency (ms)"
-    drawn_there = {
-        name.replace(" / ", ":"): statistics.fmean(ys) for name, (_, ys) in spec.lines.items()
-    }
-    assert same_unit(drawn_there, day_mean)
+        drawn_there = chart_for(conn, LATENCY, Selection(start_time=start, end_time=end), 60)
+    assert drawn_there.y_label == "Latency (ms)"
+    assert same_unit(line_means(drawn_there), day_mean)
 
     poller = client.begin_generate_report(start, end)
     poller.result(timeout=120)

@@ -54,6 +54,9 @@ def test_a_latency_band_draws_a_band_and_a_line_per_series_and_hover_values() ->
     assert (name, shown_colour) == ("add / ipfs", colour)
     assert values == [10.0 + i for i in range(12)] and high == [30.0 + i for i in range(12)]
     assert 'data-unit="ms"' in svg and "Latency (ms)" in svg
+    assert model.y_log  # a log axis: ticks at 1, 2 and 5 times powers of ten
+    ticks = re.findall(r'class="tick" text-anchor="end">([^<]+)<', svg)
+    assert ticks[:2] == ["10", "20"]
 
 
 def test_the_line_follows_the_values() -> None:

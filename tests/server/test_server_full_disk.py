@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from wal_telemetry_sdk.chart_design import ChartModel
 from wal_telemetry_server import reports as reports_module
-from wal_telemetry_server.charts import ChartSpec
 from wal_telemetry_server.config import ConfigManager, TelemetryConfig
 from wal_telemetry_server.faults import is_disk_full
 from wal_telemetry_server.reports import ReportManager
@@ -136,7 +136,7 @@ class FullStore(TelemetryStore):
 class InstantRenderer:
     """Charts without worker processes: the renderer is not what these tests are about."""
 
-    def submit(self, spec: ChartSpec, width: int, height: int, **_: Any) -> Future[bytes]:
+    def submit(self, spec: ChartModel, width: int, height: int, **_: Any) -> Future[bytes]:
         future: Future[bytes] = Future()
         future.set_result(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
         return future

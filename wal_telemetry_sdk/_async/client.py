@@ -296,9 +296,7 @@ class AsyncWALTelemetryClient(ClientBase):
         metrics = await self.get_metrics(
             query["metric_type"], operation_type, backend, status, window
         )
-        png = await async_run_blocking(
-            charts.render_locally, metrics, query["metric_type"], width, height
-        )
+        png = await async_run_blocking(charts.render_locally, metrics, query)
         return charts.chart_result(png, url, "client", save_path, open_browser)
 
     async def get_config(self) -> ConfigResult:

@@ -293,7 +293,7 @@ class WALTelemetryClient(ClientBase):
                     raise
                 charts.log_fallback(query["metric_type"], error)
         metrics = self.get_metrics(query["metric_type"], operation_type, backend, status, window)
-        png = run_blocking(charts.render_locally, metrics, query["metric_type"], width, height)
+        png = run_blocking(charts.render_locally, metrics, query)
         return charts.chart_result(png, url, "client", save_path, open_browser)
 
     def get_config(self) -> ConfigResult:
