@@ -195,36 +195,36 @@ def _summary_table(metric_type: str, summary: Mapping[str, Any]) -> str:
     return _table(headers, body)
 
 
-def _change(now: float | None, before: float | None, previous: str, *, worse: str) -> str:
-    """ "▲ 3.1% vs previous 24 h", coloured by whether the move is good (`worse`: "up"/"down"
-    is bad, "" for neither)."""
-    relative = change(now, before)
-    if relative is None:
+def _moved(delta: float | None, text: str, previous: str, *, worse: str) -> str:
+    """A KPI's move, "▲ 3.1% vs previous 24 h": red when it went the `worse` way ("up" or
+    "down"), green the other way, plain when `worse` is ""; `text` is the move as shown."""
+    if delta is None:
         return f'<span class="muted">no data in the previous {previous}</span>'
-    if abs(relative) < 0.0005:
+    if delta == 0:
         return f'<span class="muted">= unchanged vs previous {previous}</span>'
-    way = "up" if relative > 0 else "down"
+    way = "up" if delta > 0 else "down"
     tone = "" if not worse else (f"{way}-bad" if way == worse else f"{way}-good")
-    arrow = "▲" if relative > 0 else "▼"
+    arrow = "▲" if delta > 0 else "▼"
     return (
-        f'<span class="{tone}">{arrow} {abs(relative):.1%}</span>'
+        f'<span class="{tone}">{arrow} {text}</span>'
         f' <span class="muted">vs previous {previous}</span>'
     )
+
+
+def _change(now: float | None, before: float | None, previous: str, *, worse: str) -> str:
+    """The relative move of a figure (0 when under 0.05%)."""
+    relative = change(now, before)
+    if relative is not None and abs(relative) < 0.0005:
+        relative = 0.0
+    return _moved(relative, f"{abs(relative or 0):.1%}", previous, worse=worse)
 
 
 def _points_change(now: float | None, before: float | None, previous: str) -> str:
     """A success rate's move in percentage points (a relative change of a rate misleads)."""
-    if now is None or before is None:
-        return f'<span class="muted">no data in the previous {previous}</span>'
-    points = (now - before) * 100
-    if abs(points) < 0.005:
-        return f'<span class="muted">= unchanged vs previous {previous}</span>'
-    way = "up" if points > 0 else "down"
-    arrow = "▲" if points > 0 else "▼"
-    return (
-        f'<span class="{way}-{"good" if points > 0 else "bad"}">{arrow} {abs(points):.2f} pp</span>'
-        f' <span class="muted">vs previous {previous}</span>'
-    )
+    points = None if now is None or before is None else (now - before) * 100
+    if points is not None and abs(points) < 0.005:
+        points = 0.0
+    return _moved(points, f"{abs(points or 0):.2f} pp", previous, worse="down")
 
 
 def _tile(label: str, value: str, moved: str, limit: str, breached: bool) -> str:

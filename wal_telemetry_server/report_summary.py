@@ -72,8 +72,9 @@ class WindowFigures:
 
     @property
     def throughput(self) -> float:
-        """Operations per second over the whole window."""
-        return self.overall.operations / (self.end - self.start)
+        """Operations per second over the whole window (0 for an empty window)."""
+        span = self.end - self.start
+        return self.overall.operations / span if span > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)

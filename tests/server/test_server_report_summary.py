@@ -101,6 +101,9 @@ def test_the_second_half_is_compared_with_the_first(known_client: httpx.Client) 
     assert head["current"]["operations"] == len(second)
     assert head["previous"]["failures"] == sum(s.status != "success" for s in first)
     assert "vs previous 5 min" in halves["page"]
+    rates = [1 - sum(s.status != "success" for s in h) / len(h) for h in (first, second)]
+    points = (rates[1] - rates[0]) * 100  # one failure fewer: up, which is good
+    assert f'<span class="up-good">▲ {points:.2f} pp</span>' in halves["page"]
     assert "no data in the previous" not in halves["page"].split("<nav>", 1)[0]
 
 
@@ -129,3 +132,10 @@ def test_one_idempotency_key_with_other_thresholds_is_refused(known_client: http
     again = known_client.post("/report", data={**form, "max_queue_size": 6}, headers=headers)
     assert first.status_code == 200 and again.status_code == 422
     wait_for(known_client, first.json()["report_id"])
+
+
+def test_an_empty_window_still_makes_a_report(known_client: httpx.Client) -> None:
+    empty = report(known_client, start_time=known.T0, end_time=known.T0)
+    assert empty["headline"]["current"]["operations"] == 0
+    assert empty["headline"]["current"]["throughput"] == 0
+    assert "No operations in this window." in empty["page"]
