@@ -52,10 +52,12 @@ PALETTE: tuple[str, ...] = (
     "#DDCC77",
 )
 OTHERS_COLOUR = "#9E9E9E"
+# Green, amber and red as on-call people expect them, far apart in lightness too, so online and
+# offline stay apart for red-green colour blindness.
 STATE_COLOURS: dict[str, str] = {
-    "online": "#2E9E44",
+    "online": "#4DAC26",
     "degraded": "#F0A202",
-    "offline": "#D62728",
+    "offline": "#A50F15",
     "unknown": "#C8C8C8",
 }
 TOP_SERIES = 8
