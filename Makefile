@@ -14,7 +14,7 @@ SYNC_TWINS := wal_telemetry_sdk/_sync
 
 .PHONY: venv node generate check-generated lint lint-spec test demo charts check-report bench clean
 .PHONY: ts-node ts-build test-ts spec-diff spec-check coverage-table test-min-deps
-.PHONY: prometheus check-prometheus integrations
+.PHONY: prometheus chromium check-prometheus integrations
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -103,7 +103,7 @@ test-min-deps: venv
 	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider -p no:wal_telemetry_server $(UNIT_TESTS)
 
-test: venv node prometheus lint lint-spec check-generated spec-check test-ts test-min-deps
+test: venv node prometheus chromium lint lint-spec check-generated spec-check test-ts test-min-deps
 	WAL_TELEMETRY_REQUIRE_TS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: venv
@@ -114,12 +114,18 @@ demo: venv
 charts: venv
 	$(BIN)/python scripts/chart_gallery.py --output demo-output/charts
 
-# Open the demo's report from disk in headless Chromium (Debian's package, installed when missing)
-# and fail unless every chart image loads.
-check-report: demo charts
-	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
-	$(BIN)/python scripts/check_report.py demo-output/report/report.html \
-	  --screenshot demo-output/report-screenshot.png
+# Open the demo's report from disk in headless Chromium and fail on a console error, a chart
+# that does not render, a request leaving the machine, or hover and zoom that do not respond;
+# screenshots of the first screen (1400x900) and of the whole page land in demo-output/.
+check-report: demo charts chromium
+	$(BIN)/python scripts/check_report.py demo-output/report/report.html --min-charts 8 \
+	  --screenshot demo-output/report-first-screen.png \
+	  --full-page demo-output/report-full-page.png
+
+# Chromium (Debian's package, installed when missing) for the report's browser tests.
+chromium:
+	command -v chromium >/dev/null || { \
+	  apt-get update -qq && apt-get install -y -qq chromium; }
 
 # Prometheus and promtool (Debian's package, installed when missing) for the exporter's tests.
 prometheus:

@@ -275,6 +275,7 @@ def charts_side_by_side(db: Path, end: float, args: argparse.Namespace, tmp: Pat
         servers["before"] = ServerAt(source, db_path=before_db, demo=False)
     window = {"start_time": end - DAY, "end_time": end}
     times: dict[tuple[str, str], list[float]] = {}
+    sizes: dict[str, tuple[int, int]] = {}
     try:
         for server in servers.values():
             server.start(timeout=600)
@@ -287,7 +288,12 @@ def charts_side_by_side(db: Path, end: float, args: argparse.Namespace, tmp: Pat
                     ms = query_ms(http, f"/visualization/{metric_type}", window)
                     times.setdefault((name, metric_type), []).append(ms)
             for name, server in servers.items():
-                times.setdefault((name, "report"), []).append(report_seconds(server.url) * 1000)
+                seconds, folder = report_run(server.url)
+                times.setdefault((name, "report"), []).append(seconds * 1000)
+                sizes[name] = (
+                    (folder / "report.html").stat().st_size,
+                    sum(path.stat().st_size for path in folder.iterdir()),
+                )
         for http in clients.values():
             http.close()
     finally:
@@ -301,6 +307,10 @@ def charts_side_by_side(db: Path, end: float, args: argparse.Namespace, tmp: Pat
         ratio = medians["after"] / medians["before"] if "before" in medians else math.nan
         shown = "POST /report (8 charts) until complete" if label == "report" else label
         print(f"{shown:<36}" + "".join(f"{medians[n]:10.0f}" for n in names) + f"  {ratio:8.2f}x")
+    for label, index in (("report.html: KB", 0), ("whole report folder: KB", 1)):
+        kb = {n: sizes[n][index] / 1000 for n in names}
+        ratio = kb["after"] / kb["before"] if "before" in kb else math.nan
+        print(f"{label:<36}" + "".join(f"{kb[n]:10.1f}" for n in names) + f"  {ratio:8.2f}x")
 
 
 def throughput(url: str, path: str, params: Callable[[], dict[str, Any]], seconds: float) -> float:
@@ -328,16 +338,21 @@ def throughput(url: str, path: str, params: Callable[[], dict[str, Any]], second
     return sum(counts) / (time.perf_counter() - started)
 
 
-def report_seconds(url: str) -> float:
-    """Seconds from POST /report (last 24 h) until its status is complete."""
+def report_run(url: str) -> tuple[float, Path]:
+    """Seconds from POST /report (last 24 h) until its status is complete, and its folder."""
     with httpx.Client(base_url=url + API, timeout=120) as http:
         started = time.perf_counter()
-        report_id = http.post("/report").json()["report_id"]
+        report = http.post("/report").json()
+        report_id = report["report_id"]
         while (status := http.get(f"/reports/{report_id}").json())["status"] != "complete":
             if status["status"] == "failed":
                 raise RuntimeError(status)
             time.sleep(0.05)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, Path(report["report_path"])
+
+
+def report_seconds(url: str) -> float:
+    return report_run(url)[0]
 
 
 def realtime_latencies(url: str, seconds: float) -> list[float]:

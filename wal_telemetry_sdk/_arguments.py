@@ -169,12 +169,28 @@ def time_series_query(
     return query
 
 
-def report_request(start_time: Timestamp | None, end_time: Timestamp | None) -> ReportRequest:
-    """The report's time range: as in the original client, the 24 hours up to now by default."""
+def report_request(
+    start_time: Timestamp | None, end_time: Timestamp | None, **thresholds: float | None
+) -> ReportRequest:
+    """The report's time range (as in the original client, the 24 hours up to now by default)
+    and the thresholds its summary judges by (None: the server's default)."""
     end = time.time() if end_time is None else timestamp(end_time, "end_time")
     start = end - DAY if start_time is None else timestamp(start_time, "start_time")
     start, end = ordered(start, end)
-    return ReportRequest(start_time=start, end_time=end)
+    checked = {
+        name: _threshold(value, name, 1.0 if name == "min_success_rate" else math.inf)
+        for name, value in thresholds.items()
+        if value is not None
+    }
+    return ReportRequest(start_time=start, end_time=end, **checked)
+
+
+def _threshold(value: object, name: str, highest: float) -> float:
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not (math.isfinite(number) and 0 <= number <= highest):
+        bound = f"from 0 to {highest:g}" if math.isfinite(highest) else ">= 0"
+        raise ValueError(f"{name} must be a number {bound}, got {value!r}")
+    return float(number)
 
 
 def config_update(**settings: Any) -> ConfigUpdate:

@@ -32,6 +32,7 @@ from wal_telemetry_server.model import API_PREFIX, MAX_BUCKETS, MAX_POINTS, REAL
 from wal_telemetry_server.params import ParamReader
 from wal_telemetry_server.queries import Buckets, TooManyPoints, metrics_tree, realtime, time_series
 from wal_telemetry_server.renderer import RendererBusy
+from wal_telemetry_server.report_summary import THRESHOLDS, Thresholds
 from wal_telemetry_server.security import ApiKeyMiddleware, BodyLimitMiddleware
 from wal_telemetry_server.service import ServerOptions, TelemetryService
 from wal_telemetry_server.spec import openapi_bytes
@@ -143,16 +144,21 @@ async def generate_report(request: Request) -> Response:
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     reader = ParamReader(fields, where="body")
     for name, value in form.multi_items():
-        if isinstance(value, UploadFile) and name in ("start_time", "end_time"):
+        if isinstance(value, UploadFile) and name in ("start_time", "end_time", *THRESHOLDS):
             reader.errors.append(
                 error_item("float_type", ["body", name], "Input should be a valid number", None)
             )
     start = reader.number("start_time")
     end = reader.number("end_time")
+    given = {
+        name: reader.number(name, minimum=0, maximum=1 if name == "min_success_rate" else None)
+        for name in THRESHOLDS
+    }
     reader.done()
+    thresholds = Thresholds(**{k: v for k, v in given.items() if v is not None})
     key = idempotency.checked_key(request.headers.get(idempotency.HEADER))
     echo = {idempotency.HEADER: key} if key is not None else {}
-    submitted = (start, end)
+    submitted = (start, end, *given.values())
     now = time.time()
     if end is None:
         end = now if start is None or start <= now else start + DAY
@@ -162,7 +168,7 @@ async def generate_report(request: Request) -> Response:
     service = _service(request)
 
     def create() -> dict[str, Any]:
-        row = service.reports.start(start, end)
+        row = service.reports.start(start, end, thresholds)
         return {
             "success": True,
             "operation": "generate_telemetry_report",

@@ -76,15 +76,19 @@ def run_demo(output: Path, *, seed: int, ticks: int, interval: float, console: C
     )
 
 
+SEEDED_DAYS = 2
+"""Days of seeded history: the report's 24 h and the 24 h it is compared with."""
+
+
 def seed_database(path: Path, *, seed: int, end: float) -> None:
-    """24 h of history ending at `end`, the same for a seed whatever the time of day: simulated
-    over the UTC day before the latest midnight (the workload follows a daily cycle) and moved
-    forward to end at `end`."""
+    """`SEEDED_DAYS` of history ending at `end`, the same for a seed whatever the time of day:
+    simulated over the UTC days before the latest midnight (the workload follows a daily
+    cycle) and moved forward to end at `end`."""
     midnight = end - end % DAY
     shift = end - midnight
     simulator = WalSimulator(seed, ServerOptions().history_rate, 60.0)
     operations, gauges = [], []
-    for batch in simulator.history(midnight - DAY, midnight):
+    for batch in simulator.history(midnight - SEEDED_DAYS * DAY, midnight):
         operations += [
             replace(s, timestamp=s.timestamp + shift)
             for s in batch.operations

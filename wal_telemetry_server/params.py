@@ -29,7 +29,12 @@ class ParamReader:
         self.errors.append(error_item(kind, [self.where, name], msg, value))
 
     def number(
-        self, name: str, *, required: bool = False, minimum: float | None = None
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: float | None = None,
+        maximum: float | None = None,
     ) -> float | None:
         """A finite float, or None when absent and optional."""
         raw = self.values.get(name)
@@ -49,6 +54,10 @@ class ParamReader:
         if minimum is not None and value < minimum:
             msg = f"Input should be greater than or equal to {minimum:g}"
             self._fail("greater_than_equal", name, msg, raw)
+            return None
+        if maximum is not None and value > maximum:
+            msg = f"Input should be less than or equal to {maximum:g}"
+            self._fail("less_than_equal", name, msg, raw)
             return None
         return value
 

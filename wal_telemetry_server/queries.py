@@ -391,9 +391,25 @@ def _latency_percentiles(
     conn: sqlite3.Connection, sel: Selection, pcts: Sequence[float], buckets: Buckets | None
 ) -> dict[int, dict[Labels, tuple[float, ...]]]:
     """Latency percentiles per bucket and `(op, backend)`, from one read of the histograms."""
+    out: dict[int, dict[Labels, tuple[float, ...]]] = defaultdict(dict)
+    for (b, op, backend), (histogram, (low, high)) in _latency_histograms(
+        conn, sel, buckets
+    ).items():
+        out[b][(op, backend)] = tuple(histogram.percentile(p, low, high) for p in pcts)
+    return out
+
+
+LatencyHistograms = dict[tuple[int, str, str], tuple[LogHistogram, list[float]]]
+"""Per bucket and `(op, backend)`: the latency histogram and the exact `[minimum, maximum]`."""
+
+
+def _latency_histograms(
+    conn: sqlite3.Connection, sel: Selection, buckets: Buckets | None
+) -> LatencyHistograms:
+    """Latency histograms from the rollups and the raw edges, merged per bucket and pair."""
     labels = _labels(sel)
     pieces = pieces_of(_ranges(sel, buckets))
-    merged: dict[tuple[int, str, str], tuple[LogHistogram, list[float]]] = {}
+    merged: LatencyHistograms = {}
     for b, op, backend, n, low, high, blob in query_rollups(
         conn, pieces, "operation_type, backend, count, latency_min, latency_max, histogram", labels
     ):
@@ -405,10 +421,28 @@ def _latency_percentiles(
         values[(b, op, backend)].append(latency)
     for key, group in values.items():
         _include(merged, key, LogHistogram.of(group), min(group), max(group))
-    out: dict[int, dict[Labels, tuple[float, ...]]] = defaultdict(dict)
-    for (b, op, backend), (histogram, (low, high)) in merged.items():
-        out[b][(op, backend)] = tuple(histogram.percentile(p, low, high) for p in pcts)
-    return out
+    return merged
+
+
+def latency_percentile_of_groups(
+    conn: sqlite3.Connection, sel: Selection, pct: float, *groups: Callable[[str, str], Labels]
+) -> list[dict[Labels, float]]:
+    """A latency percentile over the selection for each group that `(op, backend)` pairs fall
+    in, once per grouping (e.g. per pair, per backend, overall), from one read of the store."""
+    pairs = [(op, backend, *seen) for (_, op, backend), seen in _latency_histograms(
+        conn, sel, None
+    ).items()]  # fmt: skip
+    results = []
+    for group in groups:
+        merged: dict[Labels, tuple[LogHistogram, list[float]]] = {}
+        for op, backend, histogram, (low, high) in pairs:
+            total, extremes = merged.setdefault(group(op, backend), (LogHistogram(), [low, high]))
+            total.merge(histogram)
+            extremes[:] = [min(extremes[0], low), max(extremes[1], high)]
+        results.append(
+            {key: h.percentile(pct, low, high) for key, (h, (low, high)) in merged.items()}
+        )
+    return results
 
 
 # -- trees ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ rates as percentages; `report.json` keeps the API's units and names them in `uni
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -23,18 +22,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wal_telemetry_server.chartdata import SHOWN_FACTORS, TITLES, charts_for
+from wal_telemetry_server.chartdata import charts_for
 from wal_telemetry_server.config import ConfigManager
 from wal_telemetry_server.errors import ApiError
 from wal_telemetry_server.faults import describe
 from wal_telemetry_server.model import METRIC_TYPES, Selection
 from wal_telemetry_server.queries import summary
 from wal_telemetry_server.renderer import ChartRenderer
+from wal_telemetry_server.report_page import SUMMARY_AGGREGATIONS, render_html
+from wal_telemetry_server.report_summary import Thresholds, headline, headline_data
 from wal_telemetry_server.security import check_file_name, check_report_id, contained
 from wal_telemetry_server.store import ReportRow, TelemetryStore
 
 log = logging.getLogger("wal_telemetry_server")
-SUMMARY_AGGREGATIONS = ("average", "minimum", "maximum", "percentile_95", "count")
 CHART_SIZE = (12, 6)
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -69,26 +69,6 @@ def _is_own_file(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_nlink == 1
 
 
-def _leaf_rows(tree: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
-    if isinstance(tree, dict):
-        rows: list[tuple[str, Any]] = []
-        for key, node in tree.items():
-            rows += _leaf_rows(node, (*prefix, str(key)))
-        return rows
-    return [(" / ".join(prefix), tree)]
-
-
-# The unit of each metric type's figures in the report's tables, and what `count` counts.
-TABLE_UNITS = {
-    "operation_count": ("ops/interval", "sampling intervals with operations"),
-    "operation_latency": ("ms", "operations"),
-    "success_rate": ("%", "sampling intervals with operations"),
-    "error_rate": ("%", "sampling intervals with operations"),
-    "backend_health": ("1 = online", "health readings"),
-    "throughput": ("ops/s", "sampling intervals with operations"),
-    "queue_size": ("operations", "queue readings"),
-    "retry_count": ("retries/interval", "sampling intervals with operations"),
-}
 # The units of report.json's summary: as the API sends them.
 JSON_UNITS = {
     "operation_count": "operations",
@@ -100,77 +80,6 @@ JSON_UNITS = {
     "queue_size": "operations",
     "retry_count": "retries",
 }
-
-
-def _fmt(value: Any, metric_type: str, aggregation: str) -> str:
-    """A table cell: counts as integers, other figures in the table's unit."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return html.escape(str(value))
-    if aggregation == "count":
-        return f"{value:,.0f}"
-    return f"{value * SHOWN_FACTORS.get(metric_type, 1.0):,.2f}"
-
-
-def _when(ts: float) -> str:
-    try:
-        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ts))
-    except (OverflowError, OSError, ValueError):  # outside the calendar's range
-        return f"{ts:.6g} s after 1970-01-01 UTC"
-
-
-def render_html(data: dict[str, Any]) -> str:
-    """The report page: summary tables and the charts, linked by relative file names."""
-    parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>WAL telemetry report {html.escape(data['report_id'])}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
-        "margin-bottom:1em}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}img{max-width:100%}</style>",
-        "</head><body>",
-        "<h1>WAL telemetry report</h1>",
-        f"<p>From {_when(data['start_time'])} to {_when(data['end_time'])}; "
-        f"generated {_when(data['generated_at'])}.</p>",
-    ]
-    for metric_type in METRIC_TYPES:
-        title = TITLES[metric_type]
-        summary = data["summary"][metric_type]
-        parts.append(f'<h2 id="{metric_type}">{html.escape(title)}</h2>')
-        rows: dict[str, list[Any]] = {
-            label: [] for label, _ in _leaf_rows(summary[SUMMARY_AGGREGATIONS[0]])
-        }
-        for aggregation in SUMMARY_AGGREGATIONS:
-            for label, value in _leaf_rows(summary[aggregation]):
-                rows.setdefault(label, []).append(value)
-        if rows:
-            unit, counted = TABLE_UNITS[metric_type]
-            head = "".join(
-                f"<th>count ({html.escape(counted)})</th>"
-                if a == "count"
-                else f"<th>{a.replace('_', ' ')} ({html.escape(unit)})</th>"
-                for a in SUMMARY_AGGREGATIONS
-            )
-            parts.append(f"<table><tr><th>series</th>{head}</tr>")
-            for label, values in rows.items():
-                cells = "".join(
-                    f"<td>{_fmt(v, metric_type, a)}</td>"
-                    for v, a in zip(values, SUMMARY_AGGREGATIONS, strict=False)
-                )
-                parts.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
-            parts.append("</table>")
-        else:
-            parts.append("<p>No data in this time range.</p>")
-        chart = data["charts"].get(metric_type)
-        if chart:
-            parts.append(f'<img src="{html.escape(chart)}" alt="{html.escape(title)} chart">')
-    links = " · ".join(
-        f'<a href="{html.escape(name)}">{html.escape(name)}</a>'
-        for name in data["files"]
-        if name not in ("report.html", "index.html")
-    )
-    parts.append(f"<p>Files: {links}</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
 
 
 class ReportManager:
@@ -203,7 +112,9 @@ class ReportManager:
         self._stopping = threading.Event()
         store.fail_unfinished_reports(STOPPED)
 
-    def start(self, start_time: float, end_time: float) -> ReportRow:
+    def start(
+        self, start_time: float, end_time: float, thresholds: Thresholds | None = None
+    ) -> ReportRow:
         """Register a report and queue its writing; 429 when too many are already queued.
 
         The row is stored before the folder is made, so a folder never exists without a row.
@@ -226,7 +137,7 @@ class ReportManager:
             except BaseException:
                 self.store.delete_report(report_id)
                 raise
-            future = self._executor.submit(self._write, row)
+            future = self._executor.submit(self._write, row, thresholds or Thresholds())
         except BaseException:
             self._release()
             raise
@@ -310,10 +221,10 @@ class ReportManager:
         self.store.save_report(new)
         return new
 
-    def _write(self, row: ReportRow) -> None:
+    def _write(self, row: ReportRow, thresholds: Thresholds) -> None:
         try:
             row = self._save(row, status="running")
-            files = self._build(row)
+            files = self._build(row, thresholds)
         except ReportStopped:
             final = replace(row, status="failed", error=STOPPED)
         except Exception as exc:  # a failed report is reported through its status
@@ -347,20 +258,23 @@ class ReportManager:
         if self._stopping.is_set():
             raise ReportStopped
 
-    def _build(self, row: ReportRow) -> list[str]:
+    def _build(self, row: ReportRow, thresholds: Thresholds) -> list[str]:
         folder = self.folder(row.report_id)
         interval = self.config.current.sampling_interval
         sel = Selection(start_time=row.start_time, end_time=row.end_time)
         with self.store.reading() as conn:
-            data_summary = summary(conn, sel, interval, SUMMARY_AGGREGATIONS)
-            self._check_stopping()
-            specs = charts_for(conn, METRIC_TYPES, sel, interval)
+            models = charts_for(conn, METRIC_TYPES, sel, interval)
         self._check_stopping()
         futures = {
-            t: self.renderer.submit(spec, *CHART_SIZE, background=True) for t, spec in specs.items()
+            t: self.renderer.submit(model, *CHART_SIZE, background=True)
+            for t, model in models.items()
         }
         charts: dict[str, str] = {}
         try:
+            with self.store.reading() as conn:  # while the PNGs are drawn in other processes
+                data_summary = summary(conn, sel, interval, SUMMARY_AGGREGATIONS)
+                self._check_stopping()
+                head = headline(conn, row.start_time, row.end_time, interval, thresholds)
             for metric_type, future in futures.items():
                 name = f"{metric_type}.png"
                 _write_atomic(folder / name, future.result())
@@ -377,13 +291,14 @@ class ReportManager:
             "end_time": row.end_time,
             "sampling_interval": interval,
             "summary": data_summary,
+            "headline": headline_data(head),
             "units": JSON_UNITS,
             "charts": charts,
             "files": files,
         }
         _write_atomic(folder / "report.json", json.dumps(data, indent=1).encode())
         self._save(row, status="running", files=["report.json", *charts.values()])
-        page = render_html(data).encode()
+        page = render_html(data, head, models).encode()
         _write_atomic(folder / "report.html", page)
         _write_atomic(folder / "index.html", page)  # the original client fetches index.html
         return files

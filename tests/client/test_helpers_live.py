@@ -5,6 +5,8 @@ operations with the bare 404 a server without them sends, and a report's first c
 (upstream links charts it never wrote); every other request reaches the real server.
 """
 
+import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -216,6 +218,18 @@ def test_report_poller_and_download_on_both_dialects(
     assert {"report.html", "report.json"} <= names and MISSING_CHART not in names
     assert any(name.endswith(".png") for name in names)
     assert any(path.endswith("/report.html") for path in transport.paths)
+
+
+def test_report_thresholds_reach_the_report(client: Any, tmp_path: Path) -> None:
+    chosen = {"max_latency_p95_ms": 1.5, "min_success_rate": 0.25, "max_queue_size": 7.0}
+    poller = client.begin_generate_report(**chosen)
+    poller.result(timeout=120)
+    client.download_report(poller.report_id, tmp_path)
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["headline"]["thresholds"] == chosen
+    page = (tmp_path / "report.html").read_text()
+    assert re.search(r"(over|limit) 1\.5 ms", page)
+    assert re.search(r"(over|limit) 7 operations", page)
 
 
 def test_a_failed_download_leaves_no_folder(client: Any, tmp_path: Path) -> None:

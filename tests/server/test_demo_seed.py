@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from wal_telemetry_server.demo import seed_database
+from wal_telemetry_server.demo import SEEDED_DAYS, seed_database
 
 DAY = 86_400.0
 
@@ -28,4 +28,4 @@ def test_one_seed_gives_the_same_day_at_any_hour(tmp_path: Path) -> None:
     assert len(first) > 10_000
     assert first == history(tmp_path / "b.sqlite3", evening)
     assert first != history(tmp_path / "c.sqlite3", morning)
-    assert first[0][0] >= -DAY and first[-1][0] < 0
+    assert -SEEDED_DAYS * DAY <= first[0][0] < -(SEEDED_DAYS - 1) * DAY and first[-1][0] < 0

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from wal_telemetry_server.model import METRIC_TYPES
+
 from . import known
 from .test_server_reports import wait_for
 
@@ -28,15 +30,18 @@ def pages(known_client: httpx.Client) -> dict[str, Any]:
     }
 
 
+def section(page: str, metric_type: str) -> str:
+    return page.split(f'<h2 id="{metric_type}"', 1)[1].split("<h2", 1)[0]
+
+
+def cells(row: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", row)
+
+
 def table(page: str, metric_type: str) -> tuple[list[str], dict[str, list[str]]]:
-    section = page.split(f'<h2 id="{metric_type}">', 1)[1].split("<h2", 1)[0]
-    header = re.findall(r"<th>(.*?)</th>", section)
-    rows = {
-        cells[0]: cells[1:]
-        for cells in (
-            re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr><td>.*?</tr>", section)
-        )
-    }
+    part = section(page, metric_type)
+    header = re.findall(r"<th>(.*?)</th>", part)
+    rows = {found[0]: found[1:] for found in map(cells, re.findall(r"<tr><td.*?</tr>", part))}
     return header, rows
 
 
@@ -49,12 +54,12 @@ def test_index_html_is_the_report_itself(pages: dict[str, Any]) -> None:
 def test_latency_is_in_milliseconds_and_counts_are_operations(pages: dict[str, Any]) -> None:
     header, rows = table(pages["report.html"].text, "operation_latency")
     assert header == [
-        "series",
-        "average (ms)",
-        "minimum (ms)",
-        "maximum (ms)",
-        "percentile 95 (ms)",
-        "count (operations)",
+        "Operation / backend",
+        "Average (ms)",
+        "Minimum (ms)",
+        "Maximum (ms)",
+        "p95 (ms)",
+        "Operations",
     ]
     append = [s.latency for s in known.operations() if s.operation_type == "append"]
     average, minimum, maximum, _, count = rows["append / json"]
@@ -65,7 +70,7 @@ def test_latency_is_in_milliseconds_and_counts_are_operations(pages: dict[str, A
 
 def test_rates_are_percentages_and_count_names_the_intervals(pages: dict[str, Any]) -> None:
     header, rows = table(pages["report.html"].text, "success_rate")
-    assert header[1] == "average (%)" and header[-1] == "count (sampling intervals with operations)"
+    assert header[1] == "Average (%)" and header[-1] == "Intervals with operations"
     average = float(rows["append / json"][0])
     assert 50 < average <= 100  # a share of 1 would read 0.86
     assert re.fullmatch(r"\d+", rows["append / json"][-1])
@@ -81,6 +86,14 @@ def test_report_json_names_the_units_of_its_summary(pages: dict[str, Any]) -> No
 
 
 def test_the_page_links_every_other_file_of_the_report(pages: dict[str, Any]) -> None:
-    links = set(re.findall(r'href="([^"]+)"', pages["report.html"].text))
+    links = set(re.findall(r'href="([^"#][^"]*)"', pages["report.html"].text))
     files = set(pages["report.json"].json()["files"])
     assert links == files - {"report.html", "index.html"}
+
+
+def test_every_section_has_its_inline_chart_and_nothing_is_loaded(pages: dict[str, Any]) -> None:
+    page = pages["report.html"].text
+    for metric_type in METRIC_TYPES:
+        assert '<svg xmlns="http://www.w3.org/2000/svg"' in section(page, metric_type)
+    assert "default-src 'none'" in page
+    assert not re.search(r"<(img|script|link)[^>]+(src|href)=", page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,8 +96,11 @@ def test_report_contents(report: dict[str, Any]) -> None:
     assert set(data["files"]) == FILES
     assert data["summary"]["operation_count"]["count"]  # data in the range
     page = (folder / "report.html").read_text()
-    for metric_type in METRIC_TYPES:
-        assert f'<img src="{metric_type}.png"' in page  # relative: shows from disk and over HTTP
+    for metric_type in METRIC_TYPES:  # inline charts; the PNG files linked by relative names
+        chart = page.split(f'<h2 id="{metric_type}"', 1)[1].split("</section>", 1)[0]
+        assert '<svg xmlns="http://www.w3.org/2000/svg"' in chart
+        assert re.search(r'<g class="data"><(path d="M|rect x=)', chart), metric_type
+        assert f'<a href="{metric_type}.png">' in page
     assert png_size((folder / "throughput.png").read_bytes()) == (1200, 600)
 
 

@@ -168,10 +168,17 @@ class AsyncWALTelemetryClient(ClientBase):
         start_time: Timestamp | None = None,
         end_time: Timestamp | None = None,
         open_browser: bool = False,
+        *,
+        max_latency_p95_ms: float | None = None,
+        min_success_rate: float | None = None,
+        max_queue_size: float | None = None,
     ) -> ReportResult:
         """Start a report over a time range (the last 24 hours by default); with `open_browser`,
         open it once it is complete (waiting up to the client's timeout).
 
+        The thresholds decide what the report's summary flags: p95 latency above
+        `max_latency_p95_ms`, a success rate (0-1) below `min_success_rate`, a queue above
+        `max_queue_size` operations; None leaves the server's default.
         The request carries an idempotency key: where the server honours it, retries are as
         safe as for any other request; elsewhere it is retried only when nothing was sent.
         """
@@ -180,7 +187,13 @@ class AsyncWALTelemetryClient(ClientBase):
         from wal_telemetry_sdk import _arguments as arguments
         from wal_telemetry_sdk._conversion import report_from_json
 
-        body = arguments.report_request(start_time, end_time)
+        body = arguments.report_request(
+            start_time,
+            end_time,
+            max_latency_p95_ms=max_latency_p95_ms,
+            min_success_rate=min_success_rate,
+            max_queue_size=max_queue_size,
+        )
         report = await self._send(
             _converted(report_from_json),
             generate_report._get_kwargs,
@@ -468,15 +481,24 @@ class AsyncWALTelemetryClient(ClientBase):
         *,
         on_progress: Callable[[ReportProgress], None] | None = None,
         poll_interval: float = 0.5,
+        max_latency_p95_ms: float | None = None,
+        min_success_rate: float | None = None,
+        max_queue_size: float | None = None,
     ) -> AsyncReportPoller:
         """Start a report and return a poller: `result(timeout)`, `done()`, `status()`.
 
         The poller follows the server's report status, or, on servers without one, waits until
-        the report's page stops answering 404.
+        the report's page stops answering 404. The thresholds are `generate_report`'s.
         """
         from wal_telemetry_sdk._async.poller import AsyncReportPoller
 
-        report = await self.generate_report(start_time, end_time)
+        report = await self.generate_report(
+            start_time,
+            end_time,
+            max_latency_p95_ms=max_latency_p95_ms,
+            min_success_rate=min_success_rate,
+            max_queue_size=max_queue_size,
+        )
         report_id = checked_report_id(report.report_id or "")
         return AsyncReportPoller(
             report_id,

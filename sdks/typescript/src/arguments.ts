@@ -199,18 +199,47 @@ export interface ReportOptions {
   startTime?: Timestamp | undefined;
   /** End of the report's range; now by default. */
   endTime?: Timestamp | undefined;
+  /** The report flags p95 latency above this many milliseconds (the server's default). */
+  maxLatencyP95Ms?: number | undefined;
+  /** The report flags a success rate (0-1) below this (the server's default). */
+  minSuccessRate?: number | undefined;
+  /** The report flags a queue above this many operations (the server's default). */
+  maxQueueSize?: number | undefined;
 }
 
-/** The form body of a `generateReport` request: the last 24 hours by default, as in the seed. */
+/** The form body of a `generateReport` request: the last 24 hours by default, as in the seed,
+ * and the thresholds given. */
 export function reportRequest(
   options: ReportOptions,
   now: () => number = () => Date.now() / 1000,
-): Required<ReportBody> {
+): ReportBody {
   const end = options.endTime === undefined ? now() : timestamp(options.endTime, "endTime");
   const start =
     options.startTime === undefined ? end - DAY : timestamp(options.startTime, "startTime");
   const [checkedStart, checkedEnd] = ordered(start, end);
-  return { start_time: checkedStart, end_time: checkedEnd };
+  const body: ReportBody = { start_time: checkedStart, end_time: checkedEnd };
+  const thresholds = [
+    ["max_latency_p95_ms", options.maxLatencyP95Ms, "maxLatencyP95Ms", Infinity],
+    ["min_success_rate", options.minSuccessRate, "minSuccessRate", 1],
+    ["max_queue_size", options.maxQueueSize, "maxQueueSize", Infinity],
+  ] as const;
+  for (const [key, value, name, highest] of thresholds) {
+    if (value !== undefined && value !== null) {
+      body[key] = threshold(value, name, highest);
+    }
+  }
+  return body;
+}
+
+function threshold(value: unknown, name: string, highest: number): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  }
+  if (!(Number.isFinite(value) && value >= 0 && value <= highest)) {
+    const bound = Number.isFinite(highest) ? `from 0 to ${highest}` : ">= 0";
+    throw new RangeError(`${name} must be a number ${bound}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Arguments of `updateConfig`: the settings to change; those left out keep their value. */

@@ -103,8 +103,9 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
-            out.
+        body (ReportRequest | Unset): The time range a report covers (the last 24 hours when left
+            out), and the thresholds its summary judges backends and operations by (the server's
+            defaults when left out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,8 +142,9 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
-        body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
-            out.
+        body (ReportRequest | Unset): The time range a report covers (the last 24 hours when left
+            out), and the thresholds its summary judges backends and operations by (the server's
+            defaults when left out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,8 +176,9 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
-            out.
+        body (ReportRequest | Unset): The time range a report covers (the last 24 hours when left
+            out), and the thresholds its summary judges backends and operations by (the server's
+            defaults when left out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,8 +213,9 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
-        body (ReportRequest | Unset): The time range a report covers; the last 24 hours when left
-            out.
+        body (ReportRequest | Unset): The time range a report covers (the last 24 hours when left
+            out), and the thresholds its summary judges backends and operations by (the server's
+            defaults when left out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -320,10 +320,16 @@ export interface components {
             backend_health?: components["schemas"]["BackendHealthMap"];
             error?: string;
         };
-        /** @description The time range a report covers; the last 24 hours when left out. */
+        /** @description The time range a report covers (the last 24 hours when left out), and the thresholds its summary judges backends and operations by (the server's defaults when left out). */
         ReportRequest: {
             start_time?: number;
             end_time?: number;
+            /** @description A backend or operation whose p95 latency is above this many milliseconds is flagged (reference server default 1000). */
+            max_latency_p95_ms?: number;
+            /** @description A backend or operation whose share of successful operations (0-1) is below this is flagged (reference server default 0.99). */
+            min_success_rate?: number;
+            /** @description A queue (pending plus processing operations) above this many operations is flagged (reference server default 250). */
+            max_queue_size?: number;
         };
         /** @description A report that has been started. */
         ReportResponse: {
