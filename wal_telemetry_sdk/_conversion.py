@@ -18,6 +18,8 @@ as `x-unit` in openapi.yaml); latency, sent in seconds, becomes milliseconds, in
 results, metrics trees and time buckets alike. Nowhere else converts.
 """
 
+from __future__ import annotations
+
 import itertools
 from collections.abc import Mapping
 from pathlib import PurePosixPath
