@@ -53,7 +53,7 @@ check-generated: venv
 	$(MAKE) --no-print-directory generate
 	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/ $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
-	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
+	  echo "generated code differs from a fresh generation (openapi.yaml, $(TEMPLATES)/); run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
 	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml; $(SYNC_TWINS) match _async/"
 
