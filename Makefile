@@ -96,7 +96,7 @@ MIN_VENV := .venv-min
 UNIT_TESTS := tests/conformance/test_conformance.py tests/client/test_faults.py \
   tests/client/test_arguments.py tests/client/test_config.py tests/client/test_files.py \
   tests/client/test_dialects.py tests/analysis/test_timeseries.py tests/analysis/test_alerts.py \
-  tests/analysis/test_reports_poller.py
+  tests/analysis/test_reports_poller.py tests/conformance/test_lean_parsing.py
 test-min-deps: venv
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \

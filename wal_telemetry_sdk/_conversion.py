@@ -18,18 +18,18 @@ as `x-unit` in openapi.yaml); latency, sent in seconds, becomes milliseconds, in
 results, metrics trees and time buckets alike. Nowhere else converts.
 """
 
-from __future__ import annotations
-
 import itertools
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import attrs
 from wal_telemetry_api_client import models as api
-from wal_telemetry_api_client.types import UNSET, Unset
 
 from wal_telemetry_sdk._files import checked_file_name
+from wal_telemetry_sdk.enums import ReportState, TelemetryAggregation, TelemetryMetricType
 from wal_telemetry_sdk.models import (
     BackendHealth,
     ConfigResult,
@@ -48,55 +48,79 @@ from wal_telemetry_sdk.models import (
 from wal_telemetry_sdk.timeseries import iter_leaves
 from wal_telemetry_sdk.units import UNITS, unit_of
 
-T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+Body = dict[str, Any]
 
 LATENCY_FACTOR = UNITS["operation_latency"].factor
 
 
-def realtime_from_api(body: api.RealtimeMetrics) -> RealtimeMetrics:
-    """Real-time metrics from either dialect, summaries derived where the server left them out."""
-    latency = {
-        key: _latency_stats(stats) for key, stats in _entries(body.latency, "latency").items()
-    }
-    counts = {key: stats.count for key, stats in latency.items()}
-    return RealtimeMetrics(
-        success=_bool(body.success, "success"),
-        operation=_string(body.operation, "operation"),
-        timestamp=_number(body.timestamp, "timestamp"),
-        window_seconds=_number(body.window_seconds, "window_seconds"),
-        operation_latency=_latency_summary(body.operation_latency, latency),
-        success_rate=_rate(body.success_rate, "success_rate", counts, additive=False),
-        error_rate=_rate(body.error_rate, "error_rate", counts, additive=False),
-        throughput=_rate(body.throughput, "throughput", counts, additive=True),
-        operation_count=_operation_count(body.operation_count, counts),
-        queue_size=_rate(body.queue_size, "queue_size", counts, additive=True),
-        retry_count=_rate(body.retry_count, "retry_count", counts, additive=True),
-        backend_health={
-            name: BackendHealth(
-                status=_string(health.status, f"backend_health.{name}.status"),
-                value=_number(health.value, f"backend_health.{name}.value"),
-            )
-            for name, health in _entries(body.backend_health, "backend_health").items()
-        },
-        latency=latency,
-        status_distribution=_numbers(body.status_distribution, "status_distribution"),
-        extra=body.additional_properties,
+def declared_keys(model: type) -> frozenset[str]:
+    """The JSON keys a generated model declares: what is not one of them is an extra field.
+
+    The generator names a field after its key, with "_" appended where the key is a Python
+    builtin (`min` -> `min_`).
+    """
+    return frozenset(
+        field.name.removesuffix("_")
+        for field in attrs.fields(model)
+        if field.name != "additional_properties"
     )
 
 
-def metrics_from_api(body: api.MetricsResponse) -> MetricsResult:
+REALTIME_KEYS = declared_keys(api.RealtimeMetrics)
+METRICS_KEYS = declared_keys(api.MetricsResponse)
+REPORT_KEYS = declared_keys(api.ReportResponse)
+REPORT_STATUS_KEYS = declared_keys(api.ReportStatus)
+TIME_SERIES_KEYS = declared_keys(api.TimeSeriesResponse)
+CONFIG_RESPONSE_KEYS = declared_keys(api.ConfigResponse)
+CONFIG_KEYS = declared_keys(api.TelemetryConfig)
+
+
+def realtime_from_json(body: Body) -> RealtimeMetrics:
+    """Real-time metrics from either dialect, summaries derived where the server left them out."""
+    body = _object(body, "the body")
+    latency = {
+        key: _latency_stats(stats, key)
+        for key, stats in _object(body.get("latency", {}), "latency").items()
+    }
+    counts = {key: stats.count for key, stats in latency.items()}
+    return RealtimeMetrics(
+        success=_bool(body["success"], "success"),
+        operation=_string(body.get("operation"), "operation"),
+        timestamp=_number(body.get("timestamp"), "timestamp"),
+        window_seconds=_number(body.get("window_seconds"), "window_seconds"),
+        operation_latency=_latency_summary(body, latency),
+        success_rate=_rate(body, "success_rate", counts, additive=False),
+        error_rate=_rate(body, "error_rate", counts, additive=False),
+        throughput=_rate(body, "throughput", counts, additive=True),
+        operation_count=_operation_count(body, counts),
+        queue_size=_summary(body, "queue_size"),
+        retry_count=_summary(body, "retry_count"),
+        backend_health={
+            name: _backend_health(health, name)
+            for name, health in _object(body.get("backend_health", {}), "backend_health").items()
+        },
+        latency=latency,
+        status_distribution=_numbers(body.get("status_distribution", {}), "status_distribution"),
+        extra=_extra(body, REALTIME_KEYS),
+    )
+
+
+def metrics_from_json(body: Body) -> MetricsResult:
     """Stored metrics: the raw tree, and its leaves as typed series."""
-    metric_type = _optional(body.metric_type)
-    tree = in_units(body.metrics.to_dict(), metric_type)
+    body = _object(body, "the body")
+    success = _bool(body["success"], "success")
+    metric_type = _open_enum(body.get("metric_type"), TelemetryMetricType)
+    tree, series = _tree_in_units(_object(body["metrics"], "metrics"), metric_type)
     return MetricsResult(
-        success=_bool(body.success, "success"),
-        operation=_string(body.operation, "operation"),
-        timestamp=_number(body.timestamp, "timestamp"),
+        success=success,
+        operation=_string(body.get("operation"), "operation"),
+        timestamp=_number(body.get("timestamp"), "timestamp"),
         metric_type=metric_type,
-        aggregation=_optional(body.aggregation),
+        aggregation=_open_enum(body.get("aggregation"), TelemetryAggregation),
         metrics=tree,
-        series=series_from_tree(tree),
-        extra=body.additional_properties,
+        series=series,
+        extra=_extra(body, METRICS_KEYS),
     )
 
 
@@ -112,97 +136,121 @@ def series_from_tree(tree: Mapping[str, Any]) -> list[MetricSeries]:
     return series
 
 
-def report_from_api(body: api.ReportResponse) -> ReportResult:
+def report_from_json(body: Body) -> ReportResult:
     """A started report, with its id taken from `report_url` when the server leaves it out."""
-    report_url = _string(body.report_url, "report_url")
-    report_path = _string(body.report_path, "report_path")
-    report_id = _string(body.report_id, "report_id") or report_id_from(report_url, report_path)
+    body = _object(body, "the body")
+    success = _bool(body["success"], "success")
+    report_url = _string(body.get("report_url"), "report_url")
+    report_path = _string(body.get("report_path"), "report_path")
+    report_id = _string(body.get("report_id"), "report_id") or report_id_from(
+        report_url, report_path
+    )
     return ReportResult(
-        success=_bool(body.success, "success"),
-        operation=_string(body.operation, "operation"),
-        timestamp=_number(body.timestamp, "timestamp"),
+        success=success,
+        operation=_string(body.get("operation"), "operation"),
+        timestamp=_number(body.get("timestamp"), "timestamp"),
         report_id=report_id,
         report_path=report_path,
         report_url=report_url,
-        status=_optional(body.status),
-        extra=body.additional_properties,
+        status=_open_enum(body.get("status"), ReportState),
+        extra=_extra(body, REPORT_KEYS),
     )
 
 
-def report_status_from_api(body: api.ReportStatus) -> ReportStatusResult:
+def report_status_from_json(body: Body) -> ReportStatusResult:
     """A report's state and files, unknown states kept as strings."""
-    if not isinstance(body.files, list | Unset):
-        raise TypeError(f"files must be a list, got {type(body.files).__name__}")
-    error = _string(body.error, "error")
+    body = _object(body, "the body")
+    report_id = _required_string(body["report_id"], "report_id")
+    status = _required_string(_open_enum(body["status"], ReportState), "status")
+    files = body.get("files", [])
+    if not isinstance(files, list):
+        raise TypeError(f"files must be a list, got {type(files).__name__}")
+    error = _string(body.get("error"), "error")
     return ReportStatusResult(
-        success=_optional_bool(body.success, "success"),
-        report_id=_required_string(body.report_id, "report_id"),
-        status=_required_string(body.status, "status"),
-        files=[
-            checked_file_name(_required_string(name, "files"))
-            for name in _optional(body.files) or []
-        ],
-        created_at=_number(body.created_at, "created_at"),
-        completed_at=_number(body.completed_at, "completed_at"),
-        extra=body.additional_properties | ({"error": error} if error else {}),
+        success=_optional_bool(body.get("success"), "success"),
+        report_id=report_id,
+        status=status,
+        files=[checked_file_name(_required_string(name, "files")) for name in files],
+        created_at=_number(body.get("created_at"), "created_at"),
+        completed_at=_number(body.get("completed_at"), "completed_at"),
+        extra=_extra(body, REPORT_STATUS_KEYS) | ({"error": error} if error else {}),
     )
 
 
-def time_series_from_api(body: api.TimeSeriesResponse) -> TimeSeriesResult:
+def time_series_from_json(body: Body) -> TimeSeriesResult:
     """Server-side buckets; a bucket without a timestamp is stamped at its midpoint."""
-    if not isinstance(body.buckets, list):
-        raise TypeError(f"buckets must be a list, got {type(body.buckets).__name__}")
+    body = _object(body, "the body")
+    success = _bool(body["success"], "success")
+    buckets = body["buckets"]
+    if not isinstance(buckets, list):
+        raise TypeError(f"buckets must be a list, got {type(buckets).__name__}")
+    metric_type = _open_enum(body.get("metric_type"), TelemetryMetricType)
     return TimeSeriesResult(
-        success=_bool(body.success, "success"),
-        operation=_string(body.operation, "operation"),
-        timestamp=_number(body.timestamp, "timestamp"),
-        metric_type=_optional(body.metric_type),
-        aggregation=_optional(body.aggregation),
-        start_time=_number(body.start_time, "start_time"),
-        end_time=_number(body.end_time, "end_time"),
-        step=_number(body.step, "step"),
-        buckets=[_bucket(item, _optional(body.metric_type)) for item in body.buckets],
-        extra=body.additional_properties,
+        success=success,
+        operation=_string(body.get("operation"), "operation"),
+        timestamp=_number(body.get("timestamp"), "timestamp"),
+        metric_type=metric_type,
+        aggregation=_open_enum(body.get("aggregation"), TelemetryAggregation),
+        start_time=_number(body.get("start_time"), "start_time"),
+        end_time=_number(body.get("end_time"), "end_time"),
+        step=_number(body.get("step"), "step"),
+        buckets=[_bucket(item, metric_type) for item in buckets],
+        extra=_extra(body, TIME_SERIES_KEYS),
     )
 
 
-def _bucket(item: api.TimeBucket, metric_type: object) -> MetricsBucket:
-    start = _number(item.start_time, "start_time")
-    end = _number(item.end_time, "end_time")
+def _bucket(item: object, metric_type: object) -> MetricsBucket:
+    item = _object(item, "a time bucket")
+    start = _number(item["start_time"], "start_time")
+    end = _number(item["end_time"], "end_time")
+    tree = _object(item["metrics"], "metrics")
     if start is None or end is None:
         raise ValueError("a time bucket needs start_time and end_time")
-    tree = in_units(item.metrics.to_dict(), metric_type)
-    return metrics_bucket(start, end, tree, _number(item.timestamp, "timestamp"))
+    stamp = (start + end) / 2 if (at := _number(item.get("timestamp"), "timestamp")) is None else at
+    return MetricsBucket(start, end, stamp, *_tree_in_units(tree, metric_type))
 
 
-def in_units(tree: dict[str, Any], metric_type: object) -> dict[str, Any]:
-    """A metrics tree with its values in the SDK's unit; a tree of every type (no
-    `metric_type`) is converted per type. Malformed leaves are left for the checks to name."""
-    if metric_type is None:
-        return {
-            key: in_units(node, key) if key in UNITS and isinstance(node, dict) else node
-            for key, node in tree.items()
-        }
-    unit = unit_of(metric_type)
-    if unit is None or unit.factor == 1.0:
-        return tree
-    return _scaled(tree, unit.factor)  # type: ignore[no-any-return]
+def _tree_in_units(tree: Body, metric_type: object) -> tuple[dict[str, Any], list[MetricSeries]]:
+    """A metrics tree in the SDK's units, and its leaves as series, in one walk that checks
+    every leaf; a tree of every type (no `metric_type`) is converted per type.
+
+    Series are scaled in place: the decoded body is this call's alone, and a new list per point
+    would cost far more for a day of points.
+    """
+    series: list[MetricSeries] = []
+    if metric_type is not None:
+        unit = unit_of(metric_type)
+        return _walk(tree, (), 1.0 if unit is None else unit.factor, series), series
+    converted: dict[str, Any] = {}
+    for key, node in tree.items():
+        factor = UNITS[key].factor if key in UNITS and isinstance(node, dict) else 1.0
+        converted |= _walk({key: node}, (), factor, series)
+    return converted, series
 
 
-def _scaled(node: Any, factor: float) -> Any:
-    if isinstance(node, dict):
-        return {key: _scaled(child, factor) for key, child in node.items()}
-    if isinstance(node, list):
-        return [_scaled_point(point, factor) for point in node]
-    if type(node) in (int, float):
-        return node * factor
-    return node
-
-
-def _scaled_point(point: Any, factor: float) -> Any:
-    if isinstance(point, list) and len(point) == 2 and type(point[1]) in (int, float):
-        return [point[0], point[1] * factor]
-    return point
+def _walk(
+    node: Mapping[str, Any], labels: tuple[str, ...], factor: float, series: list[MetricSeries]
+) -> dict[str, Any]:
+    converted: dict[str, Any] = {}
+    for key, child in node.items():
+        path = (*labels, str(key))
+        if isinstance(child, Mapping):
+            converted[key] = _walk(child, path, factor, series)
+            continue
+        where = "metrics." + ".".join(path)
+        if isinstance(child, list):
+            points = _points(child, where)
+            if factor != 1.0:
+                for point in points:
+                    point[1] *= factor
+            series.append(MetricSeries(labels=path, points=points))
+            converted[key] = points
+        else:
+            if type(child) in (int, float) and factor != 1.0:
+                child = child * factor
+            series.append(MetricSeries(labels=path, value=_number(child, where)))
+            converted[key] = child
+    return converted
 
 
 def metrics_bucket(
@@ -224,52 +272,59 @@ def report_id_from(report_url: str | None, report_path: str | None) -> str | Non
     return None
 
 
-def config_from_api(body: api.ConfigResponse) -> ConfigResult:
+def config_from_json(body: Body) -> ConfigResult:
     """The telemetry settings; upstream leaves `enabled` out, which stays None."""
-    config = body.config
+    body = _object(body, "the body")
+    success = _bool(body["success"], "success")
+    config = _object(body["config"], "config")
     return ConfigResult(
-        success=_bool(body.success, "success"),
-        operation=_string(body.operation, "operation"),
-        timestamp=_number(body.timestamp, "timestamp"),
+        success=success,
+        operation=_string(body.get("operation"), "operation"),
+        timestamp=_number(body.get("timestamp"), "timestamp"),
         config=TelemetryConfig(
-            enabled=_optional_bool(config.enabled, "config.enabled"),
-            metrics_path=_string(config.metrics_path, "config.metrics_path"),
-            retention_days=_integer(config.retention_days, "config.retention_days"),
-            sampling_interval=_integer(config.sampling_interval, "config.sampling_interval"),
+            enabled=_optional_bool(config.get("enabled"), "config.enabled"),
+            metrics_path=_string(config.get("metrics_path"), "config.metrics_path"),
+            retention_days=_integer(config.get("retention_days"), "config.retention_days"),
+            sampling_interval=_integer(config.get("sampling_interval"), "config.sampling_interval"),
             enable_detailed_timing=_optional_bool(
-                config.enable_detailed_timing, "config.enable_detailed_timing"
+                config.get("enable_detailed_timing"), "config.enable_detailed_timing"
             ),
-            operation_hooks=_optional_bool(config.operation_hooks, "config.operation_hooks"),
-            extra=config.additional_properties,
+            operation_hooks=_optional_bool(config.get("operation_hooks"), "config.operation_hooks"),
+            extra=_extra(config, CONFIG_KEYS),
         ),
-        warning=_string(body.warning, "warning"),
-        extra=body.additional_properties,
+        warning=_string(body.get("warning"), "warning"),
+        extra=_extra(body, CONFIG_RESPONSE_KEYS),
     )
 
 
-def _latency_stats(stats: api.LatencyStats) -> LatencyStats:
+def _latency_stats(stats: object, key: str) -> LatencyStats:
+    get = _object(stats, "latency", key).get
+    mean, median, low, high, p95 = map(get, ("mean", "median", "min", "max", "percentile_95"))
+    count = _number(get("count"), "latency.count") or 0.0
+    if type(mean) is type(median) is type(low) is type(high) is type(p95) is float:  # the usual
+        f = LATENCY_FACTOR
+        return LatencyStats(mean * f, median * f, low * f, high * f, p95 * f, count)
     return LatencyStats(
-        mean=_milliseconds(_number(stats.mean, "latency.mean")),
-        median=_milliseconds(_number(stats.median, "latency.median")),
-        min=_milliseconds(_number(stats.min_, "latency.min")),
-        max=_milliseconds(_number(stats.max_, "latency.max")),
-        percentile_95=_milliseconds(_number(stats.percentile_95, "latency.percentile_95")),
-        count=_number(stats.count, "latency.count") or 0.0,
+        mean=_milliseconds(get("mean"), "latency.mean"),
+        median=_milliseconds(get("median"), "latency.median"),
+        min=_milliseconds(get("min"), "latency.min"),
+        max=_milliseconds(get("max"), "latency.max"),
+        percentile_95=_milliseconds(get("percentile_95"), "latency.percentile_95"),
+        count=count,
     )
 
 
-def _latency_summary(
-    summary: api.LatencySummary | Unset, per_key: Mapping[str, LatencyStats]
-) -> LatencySummary:
-    if not isinstance(summary, Unset):
+def _latency_summary(body: Body, per_key: Mapping[str, LatencyStats]) -> LatencySummary:
+    if "operation_latency" in body:
+        summary = _object(body["operation_latency"], "operation_latency")
         return LatencySummary(
-            average=_number(summary.average, "operation_latency.average"),
-            median=_number(summary.median, "operation_latency.median"),
-            minimum=_number(summary.minimum, "operation_latency.minimum"),
-            maximum=_number(summary.maximum, "operation_latency.maximum"),
-            percentile_95=_number(summary.percentile_95, "operation_latency.percentile_95"),
-            percentile_99=_number(summary.percentile_99, "operation_latency.percentile_99"),
-            count=_integer(summary.count, "operation_latency.count") or 0,
+            average=_number(summary.get("average"), "operation_latency.average"),
+            median=_number(summary.get("median"), "operation_latency.median"),
+            minimum=_number(summary.get("minimum"), "operation_latency.minimum"),
+            maximum=_number(summary.get("maximum"), "operation_latency.maximum"),
+            percentile_95=_number(summary.get("percentile_95"), "operation_latency.percentile_95"),
+            percentile_99=_number(summary.get("percentile_99"), "operation_latency.percentile_99"),
+            count=_integer(summary.get("count"), "operation_latency.count") or 0,
         )
     measured = [stats for stats in per_key.values() if stats.count > 0 and stats.mean is not None]
     total = sum(stats.count for stats in measured)
@@ -286,15 +341,13 @@ def _latency_summary(
     )
 
 
-def _rate(
-    field: api.ValueSummary | api.RateByKey | Unset,
-    name: str,
-    counts: Mapping[str, float],
-    *,
-    additive: bool,
-) -> ValueSummary:
-    if isinstance(field, api.ValueSummary):
-        return ValueSummary(_number(field.value, f"{name}.value"), _numbers(field.by_key, name))
+def _rate(body: Body, name: str, counts: Mapping[str, float], *, additive: bool) -> ValueSummary:
+    """`body[name]`: a summary `{"value", "by_key"}` as sent, or derived from a per-key map."""
+    if name not in body:
+        return ValueSummary(None, {})
+    field = _object(body[name], name)
+    if "value" in field and isinstance(field.get("by_key", {}), dict):
+        return _summary(body, name)
     by_key = _numbers(field, name)
     if not by_key:
         return ValueSummary(None, by_key)
@@ -307,31 +360,59 @@ def _rate(
     return ValueSummary(sum(by_key.values()) / len(by_key), by_key)
 
 
-def _operation_count(field: api.ValueSummary | Unset, counts: Mapping[str, float]) -> ValueSummary:
-    if not isinstance(field, Unset) or not counts:
-        return _rate(field, "operation_count", counts, additive=True)
+def _summary(body: Body, name: str) -> ValueSummary:
+    """`body[name]`, a `{"value", "by_key"}` summary whose `value` is required (may be null)."""
+    if name not in body:
+        return ValueSummary(None, {})
+    field = _object(body[name], name)
+    value = _number(field["value"], f"{name}.value")
+    return ValueSummary(value, _numbers(field.get("by_key", {}), name))
+
+
+def _operation_count(body: Body, counts: Mapping[str, float]) -> ValueSummary:
+    if "operation_count" in body or not counts:
+        return _summary(body, "operation_count")
     return ValueSummary(sum(counts.values()), dict(counts))
 
 
-def _entries(field: Any, name: str) -> dict[str, Any]:
-    if field is None or isinstance(field, Unset):
-        return {}
-    entries = getattr(field, "additional_properties", field)
-    if not isinstance(entries, dict):
-        raise TypeError(f"{name} is not an object")
-    return entries
+def _backend_health(health: object, name: str) -> BackendHealth:
+    health = _object(health, "backend_health", name)
+    value = health["value"]
+    status = _open_enum(health.get("status"), api.BackendState)
+    if status is not None and not isinstance(status, str):
+        raise TypeError(f"backend_health.{name}.status is not a string: {status!r}")
+    return BackendHealth(status=status, value=_number(value, "backend_health", f"{name}.value"))
 
 
-def _numbers(field: Any, name: str) -> dict[str, float]:
-    entries = _entries(field, name)
-    for value in entries.values():
-        if type(value) is not float:  # rare: ints, nulls or garbage; check each one
-            return {key: _number(value, name, key) or 0.0 for key, value in entries.items()}
-    return dict(entries)
+def _object(value: object, name: str, key: str | None = None) -> Body:
+    """`value`, a JSON object; the field's name is only built for errors."""
+    if type(value) is not dict:
+        where = name if key is None else f"{name}.{key}"
+        raise TypeError(f"{where} is not an object: {value!r:.80}")
+    return value
 
 
-def _optional(value: T | Unset | None) -> T | None:
-    return None if isinstance(value, Unset) else value
+def _extra(body: Body, declared: frozenset[str]) -> dict[str, Any]:
+    """The fields of `body` the spec does not declare, kept for forward compatibility."""
+    return {key: value for key, value in body.items() if key not in declared}
+
+
+def _numbers(field: object, name: str) -> dict[str, float]:
+    """A map of numbers as floats (a null is 0.0); the decoded map itself when all are floats."""
+    entries = _object(field, name)
+    kinds = set(map(type, entries.values()))  # in C: exact types, so booleans are not numbers
+    if kinds <= {float}:
+        return entries
+    if kinds <= {float, int}:
+        return {key: float(value) for key, value in entries.items()}
+    return {key: _number(value, name, key) or 0.0 for key, value in entries.items()}
+
+
+def _open_enum(value: Any, enum: type[E]) -> E | Any:
+    """A member of `enum` for a known string; anything else as it came (an open enum)."""
+    if type(value) is str:
+        return enum._value2member_map_.get(value, value)
+    return value
 
 
 def _number(value: object, name: str, key: str | None = None) -> float | None:
@@ -340,7 +421,7 @@ def _number(value: object, name: str, key: str | None = None) -> float | None:
         return value
     if type(value) is int:
         return float(value)
-    if value is None or value is UNSET:
+    if value is None:
         return None
     where = name if key is None else f"{name}.{key}"
     raise TypeError(f"{where} is not a number: {value!r}")
@@ -356,7 +437,7 @@ def _integer(value: object, name: str) -> int | None:
 
 
 def _string(value: object, name: str) -> str | None:
-    if value is None or isinstance(value, Unset):
+    if value is None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"{name} is not a string: {value!r}")
@@ -364,7 +445,7 @@ def _string(value: object, name: str) -> str | None:
 
 
 def _optional_bool(value: object, name: str) -> bool | None:
-    if value is None or isinstance(value, Unset):
+    if value is None:
         return None
     if not isinstance(value, bool):
         raise TypeError(f"{name} is not true or false: {value!r}")
@@ -385,8 +466,12 @@ def _bool(value: object, name: str) -> bool:
     return result
 
 
-def _milliseconds(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds * LATENCY_FACTOR
+def _milliseconds(seconds: object, name: str) -> float | None:
+    """A latency sent in seconds, in milliseconds."""
+    if type(seconds) is float:
+        return seconds * LATENCY_FACTOR
+    number = _number(seconds, name)
+    return None if number is None else number * LATENCY_FACTOR
 
 
 def _points(leaf: list[Any], where: str) -> list[list[float]]:
@@ -395,13 +480,18 @@ def _points(leaf: list[Any], where: str) -> list[list[float]]:
     The check of well-formed float pairs runs in C (`map` over builtins), so large series stay
     cheap; anything else takes the slow path that converts ints and names the broken point.
     """
-    if (
+    if _float_pairs(leaf):
+        return leaf
+    return [[_point_part(p, 0, where), _point_part(p, 1, where)] for p in leaf]
+
+
+def _float_pairs(leaf: list[Any]) -> bool:
+    """Whether every item is a `[float, float]` list, checked in C (`map` over builtins)."""
+    return (
         set(map(type, leaf)) <= {list}
         and set(map(len, leaf)) <= {2}
         and set(map(type, itertools.chain.from_iterable(leaf))) <= {float}
-    ):
-        return leaf
-    return [[_point_part(p, 0, where), _point_part(p, 1, where)] for p in leaf]
+    )
 
 
 def _point_part(point: object, index: int, where: str) -> float:

@@ -12,11 +12,11 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
-from wal_telemetry_sdk._bodies import refuse_non_finite
+from wal_telemetry_sdk._bodies import collector_paused, json_body
 from wal_telemetry_sdk._request_policy import without_secrets
 from wal_telemetry_sdk.errors import (
     APIConnectionError,
@@ -33,9 +33,6 @@ from wal_telemetry_sdk.errors import (
     UnprocessableEntityError,
     WALTelemetryError,
 )
-
-if TYPE_CHECKING:  # the generated package loads with the first call, not with the SDK
-    from wal_telemetry_api_client.types import Response
 
 R = TypeVar("R")
 
@@ -81,18 +78,19 @@ def call_errors() -> Iterator[None]:
         arrived.reset(token)
 
 
-def unwrap(detailed: Response[Any], convert: Callable[[Any], R]) -> R:
-    """A generated 2xx response as a typed result; a failure envelope or a bad body raises."""
-    from wal_telemetry_api_client.types import Unset
+def unwrap(response: httpx.Response, convert: Callable[[Any], R]) -> R:
+    """A 200 response's JSON body as a typed result; a failure envelope or a bad body raises.
 
-    parsed = detailed.parsed
-    if getattr(parsed, "success", True) is False:
-        error = getattr(parsed, "error", None)
-        raise failure_from_envelope(None if isinstance(error, Unset) else error, arrived.get())
-    if parsed is None:
-        raise ValueError(f"unexpected status {int(detailed.status_code)}")
-    refuse_non_finite(detailed.content)
-    return convert(parsed)
+    The body is decoded once and handed to the converter as it came: the generated models
+    define its shape (the conformance tests hold both paths equal) but do not parse it again.
+    """
+    if response.status_code != 200:
+        raise ValueError(f"unexpected status {response.status_code}")
+    with collector_paused(len(response.content)):
+        body = json_body(response.content)
+        if type(body) is dict and body.get("success") is False:
+            raise failure_from_envelope(body.get("error"), response)
+        return convert(body)
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:

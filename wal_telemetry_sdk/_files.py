@@ -9,10 +9,10 @@ import secrets
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # loaded with the first download: the command line saves files without httpx
-    from wal_telemetry_api_client.types import Response
+    import httpx
 
     from wal_telemetry_sdk.models import FileResult
 
@@ -64,15 +64,15 @@ def save_atomically(path: str | os.PathLike[str], content: bytes) -> str:
 
 
 def file_result(
-    detailed: Response[Any], name: str, url: str, save_path: str | os.PathLike[str] | None
+    response: httpx.Response, name: str, url: str, save_path: str | os.PathLike[str] | None
 ) -> FileResult:
     """A downloaded file, checked against what it claims to be, then written atomically to
     `save_path` when one is given (nothing is written for a file that is not what it claims)."""
     from wal_telemetry_sdk._bodies import checked_file
     from wal_telemetry_sdk.models import FileResult
 
-    content = detailed.content
-    content_type = detailed.headers.get("content-type")
+    content = response.content
+    content_type = response.headers.get("content-type")
     checked_file(name, content, content_type)
     saved = save_atomically(save_path, content) if save_path is not None else None
     return FileResult(url=url, content=content, content_type=content_type, saved_path=saved)

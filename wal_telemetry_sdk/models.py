@@ -1,7 +1,7 @@
 """Typed results: attribute access, `to_dict()`, and the original client's `result['field']` reads.
 
 Both server dialects end in these classes. Where the upstream server leaves a field out, it is
-derived from what it does send (see `realtime_from_api`), or left as None when it cannot be.
+derived from what it does send (see `realtime_from_json`), or left as None when it cannot be.
 """
 
 import functools

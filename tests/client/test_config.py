@@ -1,9 +1,15 @@
 """Settings: argument over environment variable over the seed's default, each validated."""
 
+from pathlib import Path
+
+import httpx
 import pytest
 
+from tests.clients import Kind, close_http, make_client, mock_http
 from wal_telemetry_sdk import AsyncWALTelemetryClient, WALTelemetryClient
 from wal_telemetry_sdk._config import resolve_settings
+
+RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 
 
 def test_defaults_are_the_seeds() -> None:
@@ -104,3 +110,21 @@ def test_with_options_changes_policy_and_shares_the_pool() -> None:
         assert not client._http.is_closed
         with pytest.raises(ValueError):
             client.with_options(timeout=-1)
+
+
+def test_a_base_url_with_a_path_prefixes_every_request(client_kind: Kind) -> None:
+    """Behind a reverse proxy the API lives under a path; each call's URL keeps it (the
+    clients parse each operation's URL once and reuse it)."""
+    body = (RESPONSES / "getRealtimeMetrics.reference.json").read_bytes()
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(str(request.url))
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    http = mock_http(client_kind, handler)
+    with make_client(client_kind, "http://wal.test/telemetry/", http_client=http) as client:
+        client.get_realtime_metrics()
+        client.get_realtime_metrics()
+    close_http(http)
+    assert paths == ["http://wal.test/telemetry/api/v0/wal/telemetry/realtime"] * 2

@@ -53,17 +53,17 @@ async def async_gather_bounded(
 
 
 def async_connection_pool(verify: bool, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """The async client's own pool (O(1) per request), its connections bounded by deadlines."""
-    from httpcore._backends.auto import AutoBackend  # what httpcore picks when given none
-
+    """The async client's own pool (O(1) per request) on asyncio's streams, its connections
+    bounded by deadlines."""
     from wal_telemetry_sdk._async.deadline import AsyncDeadlineBackend
     from wal_telemetry_sdk._async.pool import AsyncPoolTransport
+    from wal_telemetry_sdk._async.streams import AsyncioBackend
 
     return AsyncPoolTransport(
         verify=verify,
         max_connections=limits.max_connections or 16,
         keepalive_expiry=limits.keepalive_expiry,
-        network_backend=AsyncDeadlineBackend(AutoBackend()),
+        network_backend=AsyncDeadlineBackend(AsyncioBackend()),
     )
 
 

@@ -5,7 +5,8 @@ count, every pair of connections) whenever a request starts or ends, and asks ea
 for its state through anyio's attribute lookup. With a few dozen tasks on one client that
 bookkeeping costs more CPU than the HTTP exchange itself. Here idle connections wait on a stack
 and callers in a FIFO of futures, so taking and returning a connection is O(1). The
-connections themselves are httpcore's `AsyncHTTPConnection` (HTTP/1.1), unchanged.
+connections themselves are httpcore's `AsyncHTTPConnection` (HTTP/1.1), whose per-request
+state lock is left out once connected: the pool lends a connection to one request at a time.
 """
 
 import asyncio
@@ -109,6 +110,7 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         except BaseException:
             await self._check_in(connection)
             raise
+        _unlocked(connection)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
@@ -189,6 +191,27 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         )
         self._connections.add(connection)
         return connection
+
+
+class _Uncontended:
+    """A lock that never waits, for a connection the pool lends to one request at a time."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+UNCONTENDED = _Uncontended()
+
+
+def _unlocked(connection: Connection) -> None:
+    """Give an HTTP/1.1 connection's state lock the pool's guarantee instead: httpcore's lock
+    (anyio's) yields to the event loop twice per request, for a lock no one else can hold."""
+    http11 = connection._connection
+    if isinstance(http11, httpcore.AsyncHTTP11Connection):
+        http11._state_lock = UNCONTENDED  # type: ignore[assignment]
 
 
 class PooledStream(httpx.AsyncByteStream):

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
-    from wal_telemetry_api_client.types import Response
-
     from wal_telemetry_sdk._arguments import TimeRange, Timestamp
     from wal_telemetry_sdk._report_progress import ReportProgress
     from wal_telemetry_sdk._schedule import MonitorTick
@@ -64,7 +62,6 @@ __all__ = ["WALTelemetryClient"]
 logger = logging.getLogger("wal_telemetry_sdk")
 
 P = ParamSpec("P")
-T = TypeVar("T")
 R = TypeVar("R")
 # Report files fetched at once by `download_report`.
 CONCURRENT_FILES = 4
@@ -112,12 +109,9 @@ class WALTelemetryClient(ClientBase):
         self._connect(settings, retry_transport(settings, http_client=http_client))
 
     def _connect(self, settings: Settings, transport: RetryTransport) -> None:
-        from wal_telemetry_api_client import Client
-
         self._adopt(settings)
         self._transport = transport
         self._http = httpx.Client(transport=transport, **client_options(settings))
-        self._api = Client(base_url=settings.base_url).set_httpx_client(self._http)
 
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Self:
         """A copy with another timeout or retry count that shares this client's connections."""
@@ -154,25 +148,21 @@ class WALTelemetryClient(ClientBase):
         from wal_telemetry_api_client.api.metrics import get_metrics
 
         from wal_telemetry_sdk import _arguments as arguments
-        from wal_telemetry_sdk._conversion import metrics_from_api
+        from wal_telemetry_sdk._conversion import metrics_from_json
 
         window = arguments.time_range(time_range)
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
         )
-        return self._send(
-            _converted(metrics_from_api), get_metrics.sync_detailed, client=self._api, **query
-        )
+        return self._send(_converted(metrics_from_json), get_metrics._get_kwargs, **query)
 
     def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
         from wal_telemetry_api_client.api.realtime import get_realtime_metrics
 
-        from wal_telemetry_sdk._conversion import realtime_from_api
+        from wal_telemetry_sdk._conversion import realtime_from_json
 
-        return self._send(
-            _converted(realtime_from_api), get_realtime_metrics.sync_detailed, client=self._api
-        )
+        return self._send(_converted(realtime_from_json), get_realtime_metrics._get_kwargs)
 
     def generate_report(
         self,
@@ -189,13 +179,12 @@ class WALTelemetryClient(ClientBase):
         from wal_telemetry_api_client.api.reports import generate_report
 
         from wal_telemetry_sdk import _arguments as arguments
-        from wal_telemetry_sdk._conversion import report_from_api
+        from wal_telemetry_sdk._conversion import report_from_json
 
         body = arguments.report_request(start_time, end_time)
         report = self._send(
-            _converted(report_from_api),
-            generate_report.sync_detailed,
-            client=self._api,
+            _converted(report_from_json),
+            generate_report._get_kwargs,
             body=body,
             idempotency_key=new_idempotency_key(),
         )
@@ -234,11 +223,10 @@ class WALTelemetryClient(ClientBase):
         report_id, file_name = checked_report_id(report_id), checked_file_name(file_name)
         url = arguments.report_file_url(self.base_url, report_id, file_name)
         return self._send(
-            lambda detailed: file_result(detailed, file_name, url, save_path),
-            get_report_file.sync_detailed,
+            lambda response: file_result(response, file_name, url, save_path),
+            get_report_file._get_kwargs,
             report_id,
             file_name,
-            client=self._api,
         )
 
     def get_visualization(
@@ -280,7 +268,7 @@ class WALTelemetryClient(ClientBase):
             return Chart(url=url, opened_in_browser=True, source="server")
         if where != "client":
             try:
-                png = self._send(_chart, get_visualization.sync_detailed, client=self._api, **query)
+                png = self._send(_chart, get_visualization._get_kwargs, **query)
                 return charts.chart_result(png, url, "server", save_path, open_browser)
             except charts.SERVER_CANNOT_RENDER as error:
                 if where == "server":
@@ -294,9 +282,9 @@ class WALTelemetryClient(ClientBase):
         """The current telemetry settings."""
         from wal_telemetry_api_client.api.config import get_config
 
-        from wal_telemetry_sdk._conversion import config_from_api
+        from wal_telemetry_sdk._conversion import config_from_json
 
-        return self._send(_converted(config_from_api), get_config.sync_detailed, client=self._api)
+        return self._send(_converted(config_from_json), get_config._get_kwargs)
 
     def update_config(
         self,
@@ -311,7 +299,7 @@ class WALTelemetryClient(ClientBase):
         from wal_telemetry_api_client.api.config import update_config
 
         from wal_telemetry_sdk import _arguments as arguments
-        from wal_telemetry_sdk._conversion import config_from_api
+        from wal_telemetry_sdk._conversion import config_from_json
 
         body = arguments.config_update(
             enabled=enabled,
@@ -321,9 +309,7 @@ class WALTelemetryClient(ClientBase):
             enable_detailed_timing=enable_detailed_timing,
             operation_hooks=operation_hooks,
         )
-        return self._send(
-            _converted(config_from_api), update_config.sync_detailed, client=self._api, body=body
-        )
+        return self._send(_converted(config_from_json), update_config._get_kwargs, body=body)
 
     def get_time_series(
         self,
@@ -341,15 +327,14 @@ class WALTelemetryClient(ClientBase):
         from wal_telemetry_api_client.api.timeseries import get_time_series
 
         from wal_telemetry_sdk import _arguments as arguments
-        from wal_telemetry_sdk._conversion import time_series_from_api
+        from wal_telemetry_sdk._conversion import time_series_from_json
 
         query = arguments.time_series_query(
             metric_type, start_time, end_time, step, aggregation, operation_type, backend, status
         )
         return self._send(
-            _converted(time_series_from_api),
-            get_time_series.sync_detailed,
-            client=self._api,
+            _converted(time_series_from_json),
+            get_time_series._get_kwargs,
             **query,
         )
 
@@ -357,13 +342,12 @@ class WALTelemetryClient(ClientBase):
         """A report's state and files (reference server only; others raise `NotFoundError`)."""
         from wal_telemetry_api_client.api.report_status import get_report_status
 
-        from wal_telemetry_sdk._conversion import report_status_from_api
+        from wal_telemetry_sdk._conversion import report_status_from_json
 
         return self._send(
-            _converted(report_status_from_api),
-            get_report_status.sync_detailed,
+            _converted(report_status_from_json),
+            get_report_status._get_kwargs,
             checked_report_id(report_id),
-            client=self._api,
         )
 
     def get_metrics_over_time(
@@ -563,23 +547,23 @@ class WALTelemetryClient(ClientBase):
 
     def _send(
         self,
-        convert: Callable[[Response[T]], R],
-        endpoint: Callable[P, Response[T]],
+        convert: Callable[[httpx.Response], R],
+        request: Callable[P, dict[str, Any]],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> R:
-        """Call a generated `*_detailed` function with its own signature and convert its answer;
-        what escapes either is an SDK exception about this call."""
+        """Send the request a generated `_get_kwargs` builds, with that function's own signature,
+        and convert the response; what escapes either is an SDK exception about this call."""
         with deadline_scope(self.timeout), call_errors():
-            return convert(endpoint(*args, **kwargs))
+            return convert(self._http.request(**self._absolute(request(*args, **kwargs))))
 
 
-def _converted(convert: Callable[[Any], R]) -> Callable[[Response[Any]], R]:
-    """A converter of a generated JSON response: unwrapped, then turned into a typed result."""
-    return lambda detailed: unwrap(detailed, convert)
+def _converted(convert: Callable[[Any], R]) -> Callable[[httpx.Response], R]:
+    """A converter of a JSON response: decoded, unwrapped, then turned into a typed result."""
+    return lambda response: unwrap(response, convert)
 
 
-def _chart(detailed: Response[Any]) -> bytes:
+def _chart(response: httpx.Response) -> bytes:
     """The PNG a chart response carries; `ValueError` for anything else."""
-    checked_file("chart.png", detailed.content, detailed.headers.get("content-type"))
-    return detailed.content
+    checked_file("chart.png", response.content, response.headers.get("content-type"))
+    return response.content
