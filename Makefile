@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 PKG := generated/wal_telemetry_api_client
+# Our overrides of the generator's templates (the rest are its built-ins): lazy package inits.
+TEMPLATES := generator-templates
 TS := sdks/typescript
 TS_BIN := $(TS)/node_modules/.bin
 TS_GENERATED := $(TS)/src/generated/openapi.ts
@@ -40,7 +42,7 @@ $(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
 generate: venv ts-node
 	rm -rf $(PKG)
 	$(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yaml \
-	  --meta none --output-path $(PKG) --fail-on-warning
+	  --meta none --output-path $(PKG) --fail-on-warning --custom-template-path $(TEMPLATES)
 	touch $(PKG)/py.typed
 	$(TS_BIN)/openapi-typescript openapi.yaml --enum-values --output $(TS_GENERATED)
 	$(BIN)/python scripts/generate_ts_units.py
@@ -51,7 +53,7 @@ check-generated: venv
 	$(MAKE) --no-print-directory generate
 	@changes=$$(git status --porcelain -- generated/ $(TS)/src/generated/ $(SYNC_TWINS)); \
 	if [ -n "$$changes" ]; then \
-	  echo "generated code differs from a fresh generation of openapi.yaml; run 'make generate' and commit:"; \
+	  echo "generated code differs from a fresh generation (openapi.yaml, $(TEMPLATES)/); run 'make generate' and commit:"; \
 	  echo "$$changes"; exit 1; \
 	fi; echo "generated/ and $(TS)/src/generated/ match openapi.yaml; $(SYNC_TWINS) match _async/"
 

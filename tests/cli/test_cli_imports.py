@@ -1,18 +1,18 @@
 """`--help` loads click and the command definitions only: the client, httpx, the generated
 package and rich load when a command runs. A command that offers metric types reads them from
-the generated enums, and so loads the generated package (and httpx with it) for its `--help`."""
+the generated enums, and loads those modules alone of the generated package for its `--help`."""
 
 import click
 import pytest
 
-from tests.fresh_interpreter import loaded_after
+from tests.fresh_interpreter import GENERATED_ENUMS, generated, loaded_after
 from wal_telemetry_sdk.cli import main
 from wal_telemetry_sdk.cli.commands import EnumChoice, cli
 
 # What printing help never needs.
 NEVER = ("wal_telemetry_sdk._sync.client", "wal_telemetry_sdk.models", "matplotlib", "pandas")
 # What only commands that run need (httpx brings rich along when click is installed).
-CLIENT = ("httpx", "wal_telemetry_api_client", "attrs", "rich")
+CLIENT = ("httpx", "wal_telemetry_api_client.client", "attrs", "rich")
 
 
 def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -37,6 +37,7 @@ def test_help_loads_neither_httpx_nor_the_generated_client() -> None:
     modules = help_loads()
     assert "click" in modules
     assert not modules & {*NEVER, *CLIENT}
+    assert not generated(modules)
 
 
 @pytest.mark.parametrize("path", command_paths(cli), ids=" ".join)
@@ -45,9 +46,11 @@ def test_every_commands_help_loads_no_client(path: tuple[str, ...]) -> None:
     for name in path:
         command = command.commands[name]
     modules = help_loads(*path)
-    assert not modules & set(NEVER)
-    if not any(isinstance(param.type, EnumChoice) for param in command.params):
-        assert not modules & set(CLIENT)
+    assert not modules & {*NEVER, *CLIENT}
+    if any(isinstance(param.type, EnumChoice) for param in command.params):
+        assert generated(modules) == GENERATED_ENUMS
+    else:
+        assert not generated(modules)
 
 
 def test_a_help_with_metric_types_lists_them(capsys: pytest.CaptureFixture[str]) -> None:

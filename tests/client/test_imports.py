@@ -1,15 +1,19 @@
-"""Importing the SDK is cheap: nothing heavy, no async machinery for sync programs."""
+"""Importing the SDK is cheap: nothing heavy, no async machinery for sync programs, and of the
+generated package only the modules in use (its package inits import their names on first use)."""
 
+import importlib
 import re
 from pathlib import Path
 from typing import Any
 
-from tests.fresh_interpreter import loaded_after, top_level
+import pytest
+
+from tests.fresh_interpreter import GENERATED_ENUMS, generated, loaded_after, top_level
 
 # (httpx itself imports click and rich when they are installed, so they are not listed.)
 HEAVY = ("matplotlib", "pandas", "numpy", "requests", "aiohttp", "webbrowser")
-# What no call needs before it is made: the generated package (its models package imports
-# every model), the SDK's typed results, conversions, charts, alerts and time series.
+# What no call needs before it is made: the generated package, the SDK's typed results,
+# conversions, charts, alerts and time series.
 FIRST_CALL = (
     "attrs",
     "wal_telemetry_api_client",
@@ -38,6 +42,23 @@ def test_importing_either_client_loads_nothing_a_call_would_load() -> None:
         assert not top_level(modules) & set(HEAVY), name
 
 
+def test_the_enums_load_only_their_own_modules() -> None:
+    """Neither httpx nor any model: the generated package inits import nothing up front."""
+    for statement in (
+        "from wal_telemetry_sdk import TelemetryMetricType",
+        "from wal_telemetry_api_client.models.telemetry_metric_type import TelemetryMetricType",
+    ):
+        modules = loaded_after(statement)
+        assert generated(modules) <= GENERATED_ENUMS, statement
+        assert not top_level(modules) & {"httpx", "attrs"}, statement
+
+
+def test_the_seed_import_line_loads_the_enums_and_no_model() -> None:
+    modules = loaded_after("from wal_telemetry_sdk import WALTelemetryClient, TelemetryMetricType")
+    assert generated(modules) == GENERATED_ENUMS
+    assert "attrs" not in modules
+
+
 def test_a_call_loads_its_own_endpoint_and_no_other(wal_telemetry_server: Any) -> None:
     modules = loaded_after(
         "from wal_telemetry_sdk import WALTelemetryClient\n"
@@ -49,8 +70,35 @@ def test_a_call_loads_its_own_endpoint_and_no_other(wal_telemetry_server: Any) -
         "wal_telemetry_api_client.api.realtime",
         "wal_telemetry_api_client.api.realtime.get_realtime_metrics",
     }
+    others = {  # what only other operations send or receive
+        f"wal_telemetry_api_client.models.{name}"
+        for name in ("config_update", "report_request", "metrics_tree", "time_bucket")
+    }
+    assert not modules & others
     assert not modules & {"wal_telemetry_sdk.charts", "wal_telemetry_sdk.alerts"}
     assert not top_level(modules) & set(HEAVY)
+
+
+@pytest.mark.parametrize("package", ["wal_telemetry_api_client", "wal_telemetry_api_client.models"])
+def test_every_name_a_generated_package_exports_resolves(package: str) -> None:
+    """By attribute and by `import *`, each from a module of the package."""
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert value.__name__ == name
+        assert value.__module__.startswith(f"{package}."), name
+    namespace: dict[str, Any] = {}
+    exec(f"from {package} import *", namespace)
+    assert set(module.__all__) <= set(namespace) & set(dir(module))
+    with pytest.raises(AttributeError, match="no attribute 'Missing'"):
+        module.Missing  # noqa: B018
+
+
+def test_the_models_package_exports_every_model_module() -> None:
+    models = importlib.import_module("wal_telemetry_api_client.models")
+    files = {path.stem for path in Path(models.__file__).parent.glob("*.py")} - {"__init__"}
+    exported = {getattr(models, name).__module__.rpartition(".")[2] for name in models.__all__}
+    assert exported == files
 
 
 def test_the_clients_load_no_heavy_library() -> None:
