@@ -29,6 +29,8 @@ def generate(spec: Path, workdir: Path) -> Path:
             "--output-path",
             out,
             "--fail-on-warning",
+            "--custom-template-path",
+            ROOT / "generator-templates",
         ],
         check=True,
         cwd=workdir,
