@@ -5,7 +5,9 @@ under 40 MiB peak (tracemalloc). Both sides decode the same bytes; runs alternat
 shows medians. Add a measurement by writing a function of the body and listing it in `main`.
 A second table fetches the same body over loopback HTTP: `httpx` + `.json()` into plain dicts
 against the SDK's `get_metrics(...).to_timeseries()` (typed parse included); a third does the
-same for a day of latency (69k points in 8 series), with the goal of 0.6x.
+same for a day of latency (69k points in 8 series), with the goal of 0.6x. With msgspec
+installed, a row of `httpx` + msgspec's typed decode alone (no units, no columns) shows the floor
+any SDK built on that decoder stands on.
 
     .venv/bin/python bench/bench_timeseries.py [--points 100000] [--runs 5]
 """
@@ -117,6 +119,7 @@ class StaticMetrics(http.server.BaseHTTPRequestHandler):
 def over_http(points: int, runs: int, series: int = 1, goal: float = TIME_GOAL) -> bool:
     """The same body over loopback: plain httpx against the SDK, with the SDK's peak memory."""
     from wal_telemetry_sdk import WALTelemetryClient
+    from wal_telemetry_sdk._bodies import collector_paused, series_decoder
 
     StaticMetrics.body = make_body(points, series)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StaticMetrics)
@@ -130,6 +133,16 @@ def over_http(points: int, runs: int, series: int = 1, goal: float = TIME_GOAL) 
                     "operation_latency"
                 ).to_timeseries(),
             }
+            decode = series_decoder()
+
+            def decoded_only() -> Any:
+                """The floor: the body fetched and decoded (collector paused, as in the SDK)."""
+                content = raw.get(f"{url}/api/v0/wal/telemetry/metrics").content
+                with collector_paused(len(content)):
+                    return decode(content) if decode is not None else None
+
+            if decode is not None:
+                sides["httpx + msgspec decode only"] = decoded_only
             samples: dict[str, list[float]] = {name: [] for name in sides}
             for _ in range(runs):
                 for name, fetch in sides.items():

@@ -139,6 +139,46 @@ def fast_decoder() -> Callable[[bytes], Any] | None:
     return loads
 
 
+@functools.cache
+def series_decoder() -> Callable[[bytes], dict[str, Any] | None] | None:
+    """A decoder of the common `/metrics` body, a tree of operation -> backend -> points, that
+    checks every point is a pair of numbers while decoding (msgspec, extra `[fast]`).
+
+    It answers None for any other body (aggregated, all metric types, a failure envelope, an
+    extra field, a wrong point): such a body takes the general path, whose results and error
+    messages are the reference. None without msgspec.
+    """
+    try:
+        import msgspec
+    except ImportError:
+        return None
+
+    class SeriesBody(msgspec.Struct, forbid_unknown_fields=True):
+        success: bool
+        metrics: dict[str, dict[str, list[list[float]]]]
+        operation: str | None = None
+        timestamp: float | None = None
+        metric_type: str | None = None
+        aggregation: str | None = None
+        error: Any = None
+
+    decode = msgspec.json.Decoder(SeriesBody).decode
+
+    def decoded(content: bytes) -> dict[str, Any] | None:
+        try:
+            body = decode(content)
+        except msgspec.MsgspecError:
+            return None
+        pairs = all(
+            set(map(len, leaf)) <= {2} for node in body.metrics.values() for leaf in node.values()
+        )
+        if not (body.success and pairs):
+            return None
+        return {name: getattr(body, name) for name in body.__struct_fields__}
+
+    return decoded
+
+
 @contextlib.contextmanager
 def collector_paused(size: int) -> Iterator[None]:
     """Python's cyclic garbage collector paused while a large body (`size` bytes, at least

@@ -78,15 +78,23 @@ def call_errors() -> Iterator[None]:
         arrived.reset(token)
 
 
-def unwrap(response: httpx.Response, convert: Callable[[Any], R]) -> R:
+def unwrap(
+    response: httpx.Response,
+    convert: Callable[[Any], R],
+    from_bytes: Callable[[bytes], R | None] | None = None,
+) -> R:
     """A 200 response's JSON body as a typed result; a failure envelope or a bad body raises.
 
     The body is decoded once and handed to the converter as it came: the generated models
     define its shape (the conformance tests hold both paths equal) but do not parse it again.
+    `from_bytes`, when given, decodes and converts the common body in one go, answering None for
+    a body it leaves to the general path.
     """
     if response.status_code != 200:
         raise ValueError(f"unexpected status {response.status_code}")
     with collector_paused(len(response.content)):
+        if from_bytes is not None and (result := from_bytes(response.content)) is not None:
+            return result
         body = json_body(response.content)
         if type(body) is dict and body.get("success") is False:
             raise failure_from_envelope(body.get("error"), response)

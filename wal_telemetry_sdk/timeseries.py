@@ -259,35 +259,49 @@ class TimeSeries(Mapping[Labels, Series]):
 
 
 class _Builder:
-    """Collects leaves into columns per label: whole series, or one point per bucket."""
+    """Collects leaves into columns per label: whole series, or one point per bucket.
+
+    Whether each label's column is still in time order is tracked as leaves arrive, so the
+    usual sorted input is never walked again to find out.
+    """
 
     def __init__(self) -> None:
         self._columns: dict[Labels, tuple[array[float], array[float]]] = {}
+        self._unordered: set[Labels] = set()
 
     def add(self, labels: Labels, leaf: Any, at: float) -> None:
         if isinstance(leaf, list):
-            new_ts, new_vs = _split_points(labels, leaf)
+            new_ts, new_vs, in_order = _split_points(labels, leaf)
         elif isinstance(leaf, int | float):
-            new_ts, new_vs = array("d", (at,)), array("d", (leaf,))
+            new_ts, new_vs, in_order = array("d", (at,)), array("d", (leaf,)), True
         else:
             return
         if labels in self._columns:
             ts, vs = self._columns[labels]
+            in_order = in_order and not (ts and new_ts and new_ts[0] < ts[-1])
             ts.extend(new_ts)
             vs.extend(new_vs)
         else:
             self._columns[labels] = new_ts, new_vs
+        if not in_order:
+            self._unordered.add(labels)
 
     def build(self, metric_type: str | None) -> TimeSeries:
-        series = [_sorted_series(labels, ts, vs) for labels, (ts, vs) in self._columns.items()]
+        series = [
+            _sorted_series(labels, ts, vs) if labels in self._unordered else Series(labels, ts, vs)
+            for labels, (ts, vs) in self._columns.items()
+        ]
         return TimeSeries(series, metric_type=metric_type)
 
 
-def _split_points(labels: Labels, points: list[Any]) -> tuple[array[float], array[float]]:
-    """Split `[[t, v], ...]` into two columns; points with a `None` part are dropped."""
+def _split_points(labels: Labels, points: list[Any]) -> tuple[array[float], array[float], bool]:
+    """Split `[[t, v], ...]` into two columns, and whether they are in time order; points with a
+    `None` part are dropped."""
     try:
         if set(map(len, points)) <= {2}:
-            return array("d", [p[0] for p in points]), array("d", [p[1] for p in points])
+            times = [p[0] for p in points]
+            ts, vs = array("d", times), array("d", [p[1] for p in points])
+            return ts, vs, times == sorted(times)
     except TypeError:
         pass  # a point without a length, or a None or other non-number: check point by point
     ts, vs = array("d"), array("d")
@@ -304,14 +318,12 @@ def _split_points(labels: Labels, points: list[Any]) -> tuple[array[float], arra
                 raise ValueError(
                     f"series {':'.join(labels)}: {point!r} holds a non-number"
                 ) from exc
-    return ts, vs
+    times = ts.tolist()
+    return ts, vs, times == sorted(times)
 
 
 def _sorted_series(labels: Labels, ts: array[float], vs: array[float]) -> Series:
-    """The columns sorted by timestamp (stable); sorted input, the usual case, is kept as is."""
-    times = ts.tolist()
-    if times == sorted(times):
-        return Series(labels, ts, vs)
+    """The columns sorted by timestamp (stable)."""
     return _series(labels, sorted(zip(ts, vs, strict=True), key=lambda p: p[0]))
 
 

@@ -85,6 +85,45 @@ def test_points_are_sorted_by_time_and_points_with_none_are_dropped():
     assert list(ts["a"]) == [(1.0, 10.0), (2.5, 25.0), (3.0, 30.0)]
 
 
+def point_by_point(leaves: list[tuple[tuple[str, ...], list]]) -> dict[tuple[str, ...], list]:
+    """The columns built one point at a time: None parts dropped, a stable sort by time."""
+    columns: dict[tuple[str, ...], list] = defaultdict(list)
+    for labels, points in leaves:
+        columns[labels] += [(float(t), float(v)) for t, v in points if None not in (t, v)]
+    return {labels: sorted(pairs, key=lambda p: p[0]) for labels, pairs in columns.items()}
+
+
+def random_leaf(rng: random.Random, n: int, *, shuffled: bool) -> list:
+    points = [[T0 + i + rng.choice((0, 0, 0.5)), round(rng.uniform(0, 3), 3)] for i in range(n)]
+    for point in rng.sample(points, n // 10):
+        point[rng.randrange(2)] = None
+    if shuffled:
+        rng.shuffle(points)
+    return points
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_columns_equal_a_point_by_point_build_for_trees_and_buckets_in_any_order(shuffled):
+    rng = random.Random(11)
+    tree = {op: {be: random_leaf(rng, 300, shuffled=shuffled) for be in "xy"} for op in "abc"}
+    ts = TimeSeries.from_metrics_tree(tree)
+    leaves = [((op, be), points) for op, node in tree.items() for be, points in node.items()]
+    assert {labels: list(s) for labels, s in ts.items()} == point_by_point(leaves)
+
+    # Buckets extend a label's columns; in shuffled order the joins break the time order.
+    buckets = [
+        {"start_time": T0, "end_time": T0 + 60, "timestamp": T0 + k * 60, "metrics": {"a": k}}
+        | ({"metrics": {"a": k, "s": random_leaf(rng, 20, shuffled=shuffled)}} if k % 2 else {})
+        for k in range(40)
+    ]
+    if shuffled:
+        rng.shuffle(buckets)
+    ts = TimeSeries.from_buckets(buckets)
+    at = [(("a",), [[b["timestamp"], b["metrics"]["a"]]]) for b in buckets]
+    series = [(("s",), b["metrics"]["s"]) for b in buckets if "s" in b["metrics"]]
+    assert {labels: list(s) for labels, s in ts.items()} == point_by_point(at + series)
+
+
 @pytest.mark.parametrize("bad", [[[1.0]], [[1.0, 2.0, 3.0]], [5], [[1.0, "x"]]])
 def test_a_malformed_point_is_a_clear_error(bad):
     with pytest.raises(ValueError, match="series a"):

@@ -8,6 +8,7 @@ Both decoders run: orjson (extra `[fast]`) and the standard library's `json`.
 """
 
 import json
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from wal_telemetry_sdk._conversion import (
     config_from_json,
     declared_keys,
     metrics_from_json,
+    metrics_from_series_body,
     realtime_from_json,
     report_from_json,
     report_status_from_json,
@@ -177,3 +179,77 @@ def test_the_lean_path_reads_no_generated_model(monkeypatch: pytest.MonkeyPatch)
     body = Path(ROOT / "tests/fixtures/responses/getRealtimeMetrics.reference.json").read_bytes()
     result = _outcome(_lean(realtime_from_json), body)
     assert result.success is True
+
+
+def _series_cases() -> Iterator[Any]:
+    """Every getMetrics conformance body, and bodies of point series that are nearly right."""
+    for case in load_operations()["getMetrics"]["responses"]:
+        yield pytest.param(response_content(case)[1], id=case["name"])
+    head = '{"success": true, "metric_type": "operation_latency", "timestamp": 1795861061'
+    odd = {
+        "ints": "[[1795861000, 1], [1795861001, 2.5]]",
+        "unsorted": "[[1795861002.5, 0.1], [1795861001.0, 0.2]]",
+        "a null value": "[[1795861000.0, null]]",
+        "a null timestamp": "[[null, 0.1]]",
+        "NaN": "[[1795861000.0, NaN]]",
+        "Infinity": "[[1795861000.0, Infinity]]",
+        "a huge number": "[[1795861000.0, 1e400]]",
+        "a boolean": "[[1795861000.0, true]]",
+        "a string": '[[1795861000.0, "0.1"]]',
+        "one part": "[[1795861000.0]]",
+        "three parts": "[[1795861000.0, 0.1, 0.2]]",
+        "a number for a point": "[1795861000.0]",
+        "an object for a point": '[{"t": 1, "v": 2}]',
+        "empty": "[]",
+    }
+    for name, points in odd.items():
+        body = f'{head}, "metrics": {{"append": {{"json": {points}, "s3": [[1.5, 0.25]]}}}}}}'
+        yield pytest.param(body.encode(), id=name)
+    rng = random.Random(3)
+    numbers = [rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300) for _ in range(4000)]
+    points = json.dumps([[abs(t), v] for t, v in zip(numbers[::2], numbers[1::2], strict=True)])
+    yield pytest.param(f'{head}, "metrics": {{"a": {{"b": {points}}}}}}}'.encode(), id="floats")
+    for name, tail in {
+        "a failure envelope": '"success": false, "error": "no", "metrics": {}',
+        "an extra field": '"success": true, "shard": 3, "metrics": {"a": {"b": [[1.0, 2.0]]}}',
+        "a deeper tree": '"success": true, "metrics": {"operation_latency": {"a": {"b": []}}}',
+        "repeated keys": '"success": true, "success": false, "metrics": {"a": {"b": [], "b": 1}}',
+    }.items():
+        yield pytest.param(f"{{{tail}}}".encode(), id=name)
+
+
+def _result_or_error(parse: Callable[[httpx.Response], Any], content: bytes) -> Any:
+    """A result with its TimeSeries, or the SDK exception's class and message."""
+    response = httpx.Response(200, content=content)
+    try:
+        with call_errors():
+            arrived.set(response)
+            result = parse(response)
+    except Exception as error:
+        return type(error), str(error)
+    series = result.to_timeseries()
+    return result, {labels: (s.timestamps, s.values) for labels, s in series.items()}
+
+
+@pytest.mark.parametrize("content", list(_series_cases()))
+def test_the_series_decoder_gives_what_the_general_path_gives(content: bytes, decoder: str) -> None:
+    """Points checked while decoding (msgspec) or after (orjson, json): the same typed result,
+    the same columns, the same error class and message."""
+    pytest.importorskip("msgspec")
+    general = _result_or_error(_lean(metrics_from_json), content)
+    direct = _result_or_error(
+        lambda response: unwrap(response, metrics_from_json, metrics_from_series_body), content
+    )
+    assert identical(direct, general) == []
+
+
+def test_the_series_decoder_takes_the_common_body_and_leaves_the_rest() -> None:
+    pytest.importorskip("msgspec")
+    fixtures = ROOT / "tests/fixtures/responses"
+    common = (fixtures / "getMetrics.reference.json").read_bytes()
+    assert metrics_from_series_body(common) == metrics_from_json(json.loads(common))
+    for name in ("getMetrics.upstream_aggregated.json", "getMetrics.extra_field.json"):
+        assert metrics_from_series_body((fixtures / name).read_bytes()) is None
+    assert (
+        metrics_from_series_body(b'{"success": true, "metrics": {"a": {"b": [[1, 2, 3]]}}}') is None
+    )

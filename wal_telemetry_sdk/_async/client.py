@@ -147,13 +147,14 @@ class AsyncWALTelemetryClient(ClientBase):
         from wal_telemetry_api_client.api.metrics import get_metrics
 
         from wal_telemetry_sdk import _arguments as arguments
-        from wal_telemetry_sdk._conversion import metrics_from_json
+        from wal_telemetry_sdk._conversion import metrics_from_json, metrics_from_series_body
 
         window = arguments.time_range(time_range)
         query = arguments.metrics_query(
             metric_type, operation_type, backend, status, window, aggregation
         )
-        return await self._send(_converted(metrics_from_json), get_metrics._get_kwargs, **query)
+        convert = _converted(metrics_from_json, metrics_from_series_body)
+        return await self._send(convert, get_metrics._get_kwargs, **query)
 
     async def get_realtime_metrics(self) -> RealtimeMetrics:
         """The latest real-time metrics (summaries derived when an upstream server omits them)."""
@@ -581,9 +582,11 @@ class AsyncWALTelemetryClient(ClientBase):
             return convert(await self._http.request(**self._absolute(request(*args, **kwargs))))
 
 
-def _converted(convert: Callable[[Any], R]) -> Callable[[httpx.Response], R]:
+def _converted(
+    convert: Callable[[Any], R], from_bytes: Callable[[bytes], R | None] | None = None
+) -> Callable[[httpx.Response], R]:
     """A converter of a JSON response: decoded, unwrapped, then turned into a typed result."""
-    return lambda response: unwrap(response, convert)
+    return lambda response: unwrap(response, convert, from_bytes)
 
 
 def _chart(response: httpx.Response) -> bytes:
