@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from wal_telemetry_sdk.charts import png_size
 
 
@@ -82,6 +84,27 @@ def test_report_waits_and_downloads_every_file(run: Any, tmp_path: Path) -> None
     files = {path.name for path in (tmp_path / "report").iterdir()}
     assert {"report.html", "index.html", "report.json"} <= files
     assert any(name.endswith(".png") for name in files)
+
+
+def test_report_thresholds_from_the_command_line_reach_the_report(run: Any, tmp_path: Path) -> None:
+    options = ["--max-p95-ms", "1.5", "--min-success-rate", "0.995", "--max-queue-size", "7"]
+    result = run("report", "--start", "1h", "--output", str(tmp_path / "r"), *options)
+    assert result.code == 0, result.err
+    headline = json.loads((tmp_path / "r" / "report.json").read_text())["headline"]
+    assert headline["thresholds"] == {
+        "max_latency_p95_ms": 1.5,
+        "min_success_rate": 0.995,
+        "max_queue_size": 7.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--min-success-rate", "99.5"), ("--max-p95-ms", "-1")]
+)
+def test_a_threshold_out_of_range_is_refused_by_flag_name(run: Any, flag: str, value: str) -> None:
+    result = run("report", flag, value)
+    assert result.code == 2
+    assert f"Invalid value for '{flag}'" in result.err and "range" in result.err
 
 
 def test_chart_writes_a_png_of_the_requested_size(run: Any, tmp_path: Path) -> None:

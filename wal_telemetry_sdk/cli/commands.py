@@ -363,6 +363,22 @@ def monitor(ctx: Context, interval: float, duration: float | None, alerts: tuple
     show_default=True,
     help="Seconds to wait for the report.",
 )
+@click.option(
+    "--max-p95-ms",
+    "max_latency_p95_ms",
+    type=click.FloatRange(min=0),
+    help="Flag p95 latency above this many ms (server default 1000).",
+)
+@click.option(
+    "--min-success-rate",
+    type=click.FloatRange(0, 1),
+    help="Flag success rates below this fraction, e.g. 0.995 (server default 0.99).",
+)
+@click.option(
+    "--max-queue-size",
+    type=click.FloatRange(min=0),
+    help="Flag a queue peak above this many operations (server default 250).",
+)
 @pass_context
 def report(
     ctx: Context,
@@ -372,16 +388,25 @@ def report(
     output: str | None,
     open_browser: bool,
     wait_timeout: float,
+    max_latency_p95_ms: float | None,
+    min_success_rate: float | None,
+    max_queue_size: float | None,
 ) -> None:
-    """Generate a performance report."""
+    """Generate a performance report, judged by the thresholds given (else the server's)."""
     import webbrowser
+
+    thresholds: dict[str, Any] = {  # None: the server's default
+        "max_latency_p95_ms": max_latency_p95_ms,
+        "min_success_rate": min_success_rate,
+        "max_queue_size": max_queue_size,
+    }
 
     from wal_telemetry_sdk._arguments import absolute_url, report_file_url
 
     with ctx.client() as client:
         if not (wait or output):
             result = client.generate_report(
-                start_time=start, end_time=end, open_browser=open_browser
+                start_time=start, end_time=end, open_browser=open_browser, **thresholds
             )
             url = absolute_url(client.base_url, result.report_url or "")
             console().print(f"report {result.report_id} started: {url}")
@@ -393,6 +418,7 @@ def report(
                 on_progress=lambda progress: status.update(
                     f"report {progress.state}: {len(progress.files)} files"
                 ),
+                **thresholds,
             )
             poller.result(timeout=wait_timeout)
         console().print(f"report {poller.report_id} complete")
