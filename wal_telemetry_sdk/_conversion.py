@@ -46,7 +46,6 @@ from wal_telemetry_sdk.models import (
     TimeSeriesResult,
     ValueSummary,
 )
-from wal_telemetry_sdk.timeseries import iter_leaves
 from wal_telemetry_sdk.units import UNITS, unit_of
 
 E = TypeVar("E", bound=StrEnum)
@@ -136,18 +135,6 @@ def metrics_from_series_body(content: bytes) -> MetricsResult | None:
     return None if body is None else metrics_from_json(body, points_checked=True)
 
 
-def series_from_tree(tree: Mapping[str, Any]) -> list[MetricSeries]:
-    """Every leaf of a metrics tree as a series: points for a list, one value for a number."""
-    series = []
-    for labels, leaf in iter_leaves(tree):
-        where = "metrics." + ".".join(labels)
-        if isinstance(leaf, list):
-            series.append(MetricSeries(labels=labels, points=_points(leaf, where)))
-        else:
-            series.append(MetricSeries(labels=labels, value=_number(leaf, where)))
-    return series
-
-
 def report_from_json(body: Body) -> ReportResult:
     """A started report, with its id taken from `report_url` when the server leaves it out."""
     body = _object(body, "the body")
@@ -218,8 +205,8 @@ def _bucket(item: object, metric_type: object) -> MetricsBucket:
     tree = _object(item["metrics"], "metrics")
     if start is None or end is None:
         raise ValueError("a time bucket needs start_time and end_time")
-    stamp = (start + end) / 2 if (at := _number(item.get("timestamp"), "timestamp")) is None else at
-    return MetricsBucket(start, end, stamp, *_tree_in_units(tree, metric_type, False))
+    at = _number(item.get("timestamp"), "timestamp")
+    return metrics_bucket(start, end, *_tree_in_units(tree, metric_type, False), at)
 
 
 def _tree_in_units(
@@ -273,11 +260,16 @@ def _walk(
 
 
 def metrics_bucket(
-    start: float, end: float, tree: dict[str, Any], timestamp: float | None = None
+    start: float,
+    end: float,
+    tree: dict[str, Any],
+    series: list[MetricSeries],
+    timestamp: float | None = None,
 ) -> MetricsBucket:
-    """One time bucket with its series, stamped at `timestamp` or else at its midpoint."""
+    """One time bucket with its (already checked) series, stamped at `timestamp` or else at its
+    midpoint."""
     stamp = (start + end) / 2 if timestamp is None else timestamp
-    return MetricsBucket(start, end, stamp, tree, series_from_tree(tree))
+    return MetricsBucket(start, end, stamp, tree, series)
 
 
 def report_id_from(report_url: str | None, report_path: str | None) -> str | None:

@@ -86,7 +86,6 @@ class Line:
     colour: str
     times: tuple[float, ...]
     values: tuple[float, ...]
-    low: tuple[float, ...] | None = None
     high: tuple[float, ...] | None = None
 
 
@@ -311,8 +310,8 @@ def design(
     title = spec.title or metric_type.replace("_", " ").capitalize()
     cleaned = {name: _cleaned(points) for name, points in series.items()}
     cleaned = {name: points for name, points in cleaned.items() if points}
-    everything = [t for points in cleaned.values() for t, _ in points]
-    if window is None and everything:
+    if window is None and cleaned:
+        everything = [t for points in cleaned.values() for t, _ in points]
         window = (min(everything), max(everything) + (bucket or 0.0))
     parts = [_window_text(*window)] if window is not None else []
     if bucket:
@@ -436,7 +435,6 @@ def _bridged(line: Line, bucket: float | None) -> Line:
         line.colour,
         tuple(when for when, _ in rows),
         taken(line.values),
-        low=None if line.low is None else taken(line.low),
         high=None if line.high is None else taken(line.high),
     )
 

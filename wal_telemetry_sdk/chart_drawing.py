@@ -130,8 +130,7 @@ def _percent(axes: Axes, model: ChartModel) -> None:
 def _band(axes: Axes, model: ChartModel) -> None:
     for line in model.lines:
         if line.high is not None:
-            low = line.low if line.low is not None else line.values
-            axes.fill_between(line.times, low, line.high, color=line.colour, alpha=0.09,
+            axes.fill_between(line.times, line.values, line.high, color=line.colour, alpha=0.09,
                               linewidth=0)  # fmt: skip
     _lines(axes, model)
 

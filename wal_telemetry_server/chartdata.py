@@ -61,16 +61,10 @@ def _model(
         metric_type,
         {name: _shown(metric_type, values) for name, (values, _) in lines.items()},
         p95={name: _shown(metric_type, tops) for name, (_, tops) in lines.items()},
-        window=window if window is not None else _requested(sel),
+        window=window,
         bucket=buckets.step if buckets is not None else None,
         selection=described(sel.operation_type, sel.backend, sel.status),
     )
-
-
-def _requested(sel: Selection) -> tuple[float, float] | None:
-    if sel.start_time is None or sel.end_time is None or not sel.end_time > sel.start_time:
-        return None
-    return sel.start_time, sel.end_time
 
 
 def charts_for(

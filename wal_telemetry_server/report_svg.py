@@ -176,20 +176,16 @@ def _bars(frame: _Frame, lines: Sequence[Line], step: float | None) -> str:
     return "".join(out)
 
 
-def _lanes(model: ChartModel) -> tuple[str, ...]:
-    return model.lanes or tuple(dict.fromkeys(span.lane for span in model.spans))
-
-
 def _lane_labels(frame: _Frame, model: ChartModel) -> str:
     return "".join(
         _text(frame.left - 8, frame.top + (row + 0.62) * LANE_HEIGHT, lane, "lane", "end")
-        for row, lane in enumerate(_lanes(model))
+        for row, lane in enumerate(model.lanes)
     )
 
 
 def _states(frame: _Frame, model: ChartModel) -> str:
     out = []
-    for row, lane in enumerate(_lanes(model)):
+    for row, lane in enumerate(model.lanes):
         y = frame.top + row * LANE_HEIGHT
         for span in (s for s in model.spans if s.lane == lane):
             x0, x1 = frame.x(span.start), frame.x(span.end)
@@ -245,7 +241,7 @@ def svg_of(model: ChartModel) -> str:
     """The chart as an inline `<svg>` element, scaled to the page's width."""
     legend_count = len(STATE_COLOURS) if model.kind == "state" else len(model.lines)
     legend_rows = math.ceil(legend_count / LEGEND_COLUMNS) if not model.empty_message else 0
-    lanes = _lanes(model)
+    lanes = model.lanes
     plot_height = (
         len(lanes) * LANE_HEIGHT if model.kind == "state" and lanes else HEIGHT - TOP - BOTTOM
     )

@@ -89,6 +89,11 @@ def test_server_buckets_and_per_bucket_requests_agree(client: Any, upstream_like
         for operation, backends in ours.metrics.items():
             for backend, value in backends.items():
                 assert value == pytest.approx(theirs.metrics[operation][backend], rel=1e-9)
+        ours_series = {s.labels: s.value for s in ours.series}
+        theirs_series = {s.labels: s.value for s in theirs.series}
+        assert ours_series.keys() == theirs_series.keys() and ours_series
+        for labels, value in ours_series.items():
+            assert value == pytest.approx(theirs_series[labels], rel=1e-9)
 
 
 def test_metrics_over_time_in_the_seed_shape_and_as_a_time_series(

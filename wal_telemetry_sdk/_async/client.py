@@ -419,7 +419,7 @@ class AsyncWALTelemetryClient(ClientBase):
                 time_range=edges,
                 aggregation=TelemetryAggregation.AVERAGE,
             )
-            return metrics_bucket(*edges, result.metrics)
+            return metrics_bucket(*edges, result.metrics, result.series)
 
         buckets = await async_gather_bounded(bucket, bounds(over_time), CONCURRENT_BUCKETS)
         return over_time.filled(buckets, source="per-bucket")

@@ -418,7 +418,7 @@ class WALTelemetryClient(ClientBase):
                 time_range=edges,
                 aggregation=TelemetryAggregation.AVERAGE,
             )
-            return metrics_bucket(*edges, result.metrics)
+            return metrics_bucket(*edges, result.metrics, result.series)
 
         buckets = gather_bounded(bucket, bounds(over_time), CONCURRENT_BUCKETS)
         return over_time.filled(buckets, source="per-bucket")
