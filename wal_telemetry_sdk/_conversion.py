@@ -18,6 +18,7 @@ as `x-unit` in openapi.yaml); latency, sent in seconds, becomes milliseconds, in
 results, metrics trees and time buckets alike. Nowhere else converts.
 """
 
+import functools
 import itertools
 from collections.abc import Mapping
 from enum import StrEnum
@@ -54,8 +55,10 @@ Body = dict[str, Any]
 LATENCY_FACTOR = UNITS["operation_latency"].factor
 
 
+@functools.cache
 def declared_keys(model: type) -> frozenset[str]:
     """The JSON keys a generated model declares: what is not one of them is an extra field.
+    Read on a call's first response, so a call loads only the models of what it reads.
 
     The generator names a field after its key, with "_" appended where the key is a Python
     builtin (`min` -> `min_`).
@@ -65,15 +68,6 @@ def declared_keys(model: type) -> frozenset[str]:
         for field in attrs.fields(model)
         if field.name != "additional_properties"
     )
-
-
-REALTIME_KEYS = declared_keys(api.RealtimeMetrics)
-METRICS_KEYS = declared_keys(api.MetricsResponse)
-REPORT_KEYS = declared_keys(api.ReportResponse)
-REPORT_STATUS_KEYS = declared_keys(api.ReportStatus)
-TIME_SERIES_KEYS = declared_keys(api.TimeSeriesResponse)
-CONFIG_RESPONSE_KEYS = declared_keys(api.ConfigResponse)
-CONFIG_KEYS = declared_keys(api.TelemetryConfig)
 
 
 def realtime_from_json(body: Body) -> RealtimeMetrics:
@@ -102,7 +96,7 @@ def realtime_from_json(body: Body) -> RealtimeMetrics:
         },
         latency=latency,
         status_distribution=_numbers(body.get("status_distribution", {}), "status_distribution"),
-        extra=_extra(body, REALTIME_KEYS),
+        extra=_extra(body, api.RealtimeMetrics),
     )
 
 
@@ -123,7 +117,7 @@ def metrics_from_json(body: Body, *, points_checked: bool = False) -> MetricsRes
         aggregation=_open_enum(body.get("aggregation"), TelemetryAggregation),
         metrics=tree,
         series=series,
-        extra=_extra(body, METRICS_KEYS),
+        extra=_extra(body, api.MetricsResponse),
     )
 
 
@@ -152,7 +146,7 @@ def report_from_json(body: Body) -> ReportResult:
         report_path=report_path,
         report_url=report_url,
         status=_open_enum(body.get("status"), ReportState),
-        extra=_extra(body, REPORT_KEYS),
+        extra=_extra(body, api.ReportResponse),
     )
 
 
@@ -172,7 +166,7 @@ def report_status_from_json(body: Body) -> ReportStatusResult:
         files=[checked_file_name(_required_string(name, "files")) for name in files],
         created_at=_number(body.get("created_at"), "created_at"),
         completed_at=_number(body.get("completed_at"), "completed_at"),
-        extra=_extra(body, REPORT_STATUS_KEYS) | ({"error": error} if error else {}),
+        extra=_extra(body, api.ReportStatus) | ({"error": error} if error else {}),
     )
 
 
@@ -194,7 +188,7 @@ def time_series_from_json(body: Body) -> TimeSeriesResult:
         end_time=_number(body.get("end_time"), "end_time"),
         step=_number(body.get("step"), "step"),
         buckets=[_bucket(item, metric_type) for item in buckets],
-        extra=_extra(body, TIME_SERIES_KEYS),
+        extra=_extra(body, api.TimeSeriesResponse),
     )
 
 
@@ -301,10 +295,10 @@ def config_from_json(body: Body) -> ConfigResult:
                 config.get("enable_detailed_timing"), "config.enable_detailed_timing"
             ),
             operation_hooks=_optional_bool(config.get("operation_hooks"), "config.operation_hooks"),
-            extra=_extra(config, CONFIG_KEYS),
+            extra=_extra(config, api.TelemetryConfig),
         ),
         warning=_string(body.get("warning"), "warning"),
-        extra=_extra(body, CONFIG_RESPONSE_KEYS),
+        extra=_extra(body, api.ConfigResponse),
     )
 
 
@@ -403,8 +397,10 @@ def _object(value: object, name: str, key: str | None = None) -> Body:
     return value
 
 
-def _extra(body: Body, declared: frozenset[str]) -> dict[str, Any]:
-    """The fields of `body` the spec does not declare, kept for forward compatibility."""
+def _extra(body: Body, model: type) -> dict[str, Any]:
+    """The fields of `body` that `model`'s schema does not declare, kept for forward
+    compatibility."""
+    declared = declared_keys(model)
     return {key: value for key, value in body.items() if key not in declared}
 
 

@@ -72,7 +72,11 @@ def test_a_call_loads_its_own_endpoint_and_no_other(wal_telemetry_server: Any) -
     }
     others = {  # what only other operations send or receive
         f"wal_telemetry_api_client.models.{name}"
-        for name in ("config_update", "report_request", "metrics_tree", "time_bucket")
+        for name in (
+            *("config_update", "report_request", "metrics_tree", "time_bucket"),
+            *("metrics_response", "report_response", "report_status", "time_series_response"),
+            *("config_response", "telemetry_config"),
+        )
     }
     assert not modules & others
     assert not modules & {"wal_telemetry_sdk.charts", "wal_telemetry_sdk.alerts"}
