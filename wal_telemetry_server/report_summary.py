@@ -9,8 +9,12 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from wal_telemetry_server.chartdata import SHOWN_FACTORS
 from wal_telemetry_server.model import Selection, health_state
 from wal_telemetry_server.queries import collect, latency_percentile_of_groups
+
+MS_PER_STORED = SHOWN_FACTORS["operation_latency"]
+"""Stored latency (seconds) times this is the milliseconds the summary judges and shows."""
 
 WORST = 5
 """Pairs listed among the slowest and among the most failing."""
@@ -120,7 +124,7 @@ def window_figures(
     def tally(keys: list[tuple[str, str]], p95: float | None) -> Tally:
         n = sum(totals[k][0] for k in keys)
         failed = sum(totals[k][1] for k in keys)
-        return Tally(round(n), round(failed), None if p95 is None else p95 * 1000.0)
+        return Tally(round(n), round(failed), None if p95 is None else p95 * MS_PER_STORED)
 
     backends = sorted({backend for _, backend in totals})
     queue: dict[float, float] = defaultdict(float)
@@ -244,7 +248,7 @@ def headline_data(head: Headline) -> dict[str, Any]:
             "operations": t.operations,
             "failures": t.failures,
             "success_rate": t.success_rate,
-            "latency_p95": None if t.p95_ms is None else t.p95_ms / 1000.0,
+            "latency_p95": None if t.p95_ms is None else t.p95_ms / MS_PER_STORED,
         }
 
     def window(w: WindowFigures) -> dict[str, Any]:
