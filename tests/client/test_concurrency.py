@@ -128,3 +128,18 @@ async def test_connections_the_server_closes_are_replaced() -> None:
         assert all(result.config.retention_days == 30 for result in results)
         assert len(connections) == 40
         assert pool.open_connections == 0
+
+
+async def test_pooled_connections_drop_httpcore_s_state_lock(
+    wal_telemetry_server: RunningServer,
+) -> None:
+    """The pool lends a connection to one request at a time, so its lock is the no-op one; a
+    renamed httpcore attribute would leave anyio's lock in place unseen."""
+    from wal_telemetry_sdk._async.pool import UNCONTENDED
+
+    async with AsyncWALTelemetryClient(wal_telemetry_server.url) as client:
+        await client.get_realtime_metrics()
+        pool = client._transport.inner
+        assert isinstance(pool, AsyncPoolTransport) and pool._idle
+        http11 = pool._idle[0]._connection
+        assert http11 is not None and vars(http11)["_state_lock"] is UNCONTENDED
